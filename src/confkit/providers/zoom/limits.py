@@ -1,0 +1,45 @@
+"""Zoom's rate-limit labels per endpoint and per-plan limits (notes/zoom.md §5, Zoom "Rate limits").
+
+Limits are per account, shared by every app on the account, bucketed by label. The per-second
+numbers are used for client-side limiting; set ``plan`` in the ``[zoom]`` config to match the
+account (education accounts are "business" tier), or override single labels with ``rate_limits``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from confkit.errors import ConfigurationError
+from confkit.http.ratelimit import Rate
+
+LIGHT, MEDIUM, HEAVY, RESOURCE_INTENSIVE = "light", "medium", "heavy", "resource_intensive"
+
+PLAN_RATES: dict[str, dict[str, Rate]] = {
+    "free": {LIGHT: Rate(4, 4), MEDIUM: Rate(2, 2), HEAVY: Rate(1, 1), RESOURCE_INTENSIVE: Rate.per_minute(10)},
+    "pro": {LIGHT: Rate(30, 30), MEDIUM: Rate(20, 20), HEAVY: Rate(10, 10), RESOURCE_INTENSIVE: Rate.per_minute(10)},
+    "business": {
+        LIGHT: Rate(80, 80),
+        MEDIUM: Rate(60, 60),
+        HEAVY: Rate(40, 40),
+        RESOURCE_INTENSIVE: Rate.per_minute(20),
+    },
+}
+PLAN_ALIASES = {"education": "business", "enterprise": "business", "business_plus": "business", "basic": "free"}
+
+# Daily caps per label (None where Zoom documents no daily cap for the plan).
+MEETING_WRITES_PER_HOST_PER_DAY = 100
+
+
+def rates_for(plan: str, overrides: Mapping[str, float] | None = None) -> dict[str, Rate]:
+    key = PLAN_ALIASES.get(plan.lower(), plan.lower())
+    if key not in PLAN_RATES:
+        raise ConfigurationError(
+            f"zoom: unknown plan {plan!r}; use one of free, pro, business (education accounts are business)"
+        )
+    rates = dict(PLAN_RATES[key])
+    for label, per_second in (overrides or {}).items():
+        norm = label.lower().replace("-", "_")
+        if norm not in rates:
+            raise ConfigurationError(f"zoom: unknown rate-limit label {label!r} in rate_limits")
+        rates[norm] = Rate(float(per_second), max(1.0, float(per_second)))
+    return rates
