@@ -69,8 +69,6 @@ def map_error(response: httpx.Response) -> APIError:
     cls = CODE_CLASSES.get(code, class_for_status(status)) if code is not None else class_for_status(status)
     if status == 429 or cls is RateLimitedError:
         return _rate_limited(response, message, code, tracking)
-    if status == 401 and cls is not AuthenticationError:
-        cls = AuthenticationError
     common = {"provider": PROVIDER, "status": status, "vendor_code": code, "tracking_id": tracking}
     if cls is InvalidRequestError:
         errors = body.get("errors")

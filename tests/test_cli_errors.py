@@ -1,0 +1,80 @@
+"""Bad input: one line naming the problem, exit code 2, no traceback, no secret echoed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from confkit.cli import app
+
+SECRET = "s3cr3t-DO-NOT-PRINT-123"
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+    for key in list(__import__("os").environ):
+        if key.startswith("CONFKIT_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    return CliRunner()
+
+
+def check_one_line_error(result: object, *needles: str) -> str:
+    output = result.output  # type: ignore[attr-defined]
+    assert result.exit_code == 2, output  # type: ignore[attr-defined]
+    assert "Traceback" not in output
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert len(lines) == 1, output
+    for needle in needles:
+        assert needle in output, output
+    assert SECRET not in output
+    return output
+
+
+def test_unknown_provider(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["users", "list", "--provider", "skype"])
+    check_one_line_error(result, "unknown provider 'skype'", "zoom")
+
+
+def test_no_provider_named(runner: CliRunner) -> None:
+    check_one_line_error(runner.invoke(app, ["users", "list"]), "--provider")
+
+
+def test_missing_credentials(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "confkit.toml").write_text(f'[zoom]\naccount_id = "acc"\nclient_id = "cid"\n# {SECRET}\n')
+    out = check_one_line_error(runner.invoke(app, ["users", "list", "-p", "zoom"]), "client_secret",
+                               "CONFKIT_ZOOM_CLIENT_SECRET")
+    assert "missing setting" in out
+
+
+def test_malformed_config_names_file_and_line(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "confkit.toml").write_text(f'[zoom]\nclient_secret = "{SECRET}"\naccount_id = \n')
+    out = check_one_line_error(runner.invoke(app, ["users", "list", "-p", "zoom"]), "confkit.toml", "line 3")
+    assert "not valid TOML" in out
+
+
+def test_config_file_that_does_not_exist(runner: CliRunner) -> None:
+    check_one_line_error(runner.invoke(app, ["users", "list", "-p", "zoom", "--config", "nope.toml"]),
+                         "nope.toml does not exist")
+
+
+def test_unknown_setting_is_named_value_not_echoed(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "confkit.toml").write_text(
+        f'[zoom]\naccount_id = "a"\nclient_id = "c"\nclient_secret = "x"\nclient_secert = "{SECRET}"\n'
+    )
+    check_one_line_error(runner.invoke(app, ["users", "list", "-p", "zoom"]), "client_secert")
+
+
+def test_bad_rrule(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["meetings", "create", "--sandbox", "-p", "zoom", "--host", "x@y.example",
+                                 "--topic", "t", "--start", "2030-01-01T10:00:00Z", "--rrule", "FREQ=SOMETIMES"])
+    check_one_line_error(result, "--rrule")
+
+
+def test_unrepresentable_recurrence_is_refused_before_sending(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["meetings", "create", "--sandbox", "-p", "zoom", "--host", "x@y.example",
+                                 "--topic", "t", "--start", "2030-01-01T10:00:00Z", "--rrule", "FREQ=YEARLY;COUNT=2"])
+    check_one_line_error(result, "Zoom cannot express", "YEARLY")
