@@ -106,7 +106,12 @@ class TransportError(ConfkitError):
 
 
 class APIError(ConfkitError):
-    """The vendor answered with an error."""
+    """The vendor answered with an error.
+
+    ``retry_at`` is set when the answer said when to try again (``Retry-After``).
+    """
+
+    retry_at: datetime | None = None
 
 
 class AuthenticationError(APIError):

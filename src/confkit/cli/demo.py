@@ -7,12 +7,24 @@ from collections import Counter
 import typer
 
 from confkit.cli.common import guarded, out
-from confkit.cli.meetings import COLUMNS as MEETING_COLUMNS
 from confkit.cli.meetings import row as meeting_row
 from confkit.cli.output import Format, dump, render
-from confkit.cli.users import COLUMNS as USER_COLUMNS
 from confkit.models import UserStatus
 from confkit.sandbox import Sandbox
+
+USER_COLUMNS = [("email", "Email"), ("display_name", "Name"), ("status", "Status"), ("license_type", "Licence"),
+                ("org_unit", "Org unit")]
+MEETING_COLUMNS = [("topic", "Topic"), ("host_email", "Host"), ("start", "Start (UTC)"), ("recurrence", "Repeats"),
+                   ("passcode", "Passcode"), ("waiting_room", "Waiting room"), ("join_before_host", "JBH"),
+                   ("mute_on_entry", "Mute")]
+
+
+def _short(row: dict[str, object]) -> dict[str, object]:
+    start = row.get("start_time")
+    row["start"] = str(start)[:16].replace("T", " ") if start else None
+    host = row.get("host_email")
+    row["host_email"] = str(host).split("@")[0] if host else row.get("host_id")
+    return row
 
 
 @guarded

@@ -46,6 +46,9 @@ def row(meeting: Meeting) -> dict[str, Any]:
 @guarded
 def list_meetings(
     host: str | None = typer.Option(None, "--host", help="Host id or email; default: every active user."),
+    details: bool = typer.Option(
+        False, "--details", help="Fetch each meeting for its security settings (one more call per meeting)."
+    ),
     provider: list[str] | None = PROVIDERS,
     fmt: Format = FORMAT,
     config: str | None = CONFIG,
@@ -61,7 +64,7 @@ def list_meetings(
                 hosts = [host] if host else [u.id or u.email for u in conn.list_users(status=UserStatus.ACTIVE)]
                 for h in hosts:
                     for meeting in conn.list_meetings(h):
-                        yield row(meeting)
+                        yield row(conn.get_meeting(meeting.id) if details else meeting)
 
         render(out, rows(), COLUMNS, fmt, title="Upcoming meetings")
 

@@ -30,7 +30,7 @@ from confkit.errors import (
 )
 from confkit.http.clock import Clock, SystemClock
 from confkit.http.ratelimit import RateLimiter
-from confkit.http.retry import RetryPolicy
+from confkit.http.retry import RetryPolicy, retry_at_from_headers
 
 log = logging.getLogger("confkit.http")
 
@@ -132,6 +132,7 @@ class HttpCore:
                 return response
             response.read()
             error = self.map_error(response)
+            self._retry_time_on_our_clock(error, response)
             log.info(
                 "%s %s -> %d (attempt %d, code %s, tracking id %s)",
                 method,
@@ -155,9 +156,17 @@ class HttpCore:
                 self.clock.sleep(delay)
                 continue
             if isinstance(error, UnavailableError) and method in IDEMPOTENT and attempt < self.retry.max_attempts:
-                self.clock.sleep(self.retry.wait_for(attempt, error_retry_at(error), self.clock.now()))
+                self.clock.sleep(self.retry.wait_for(attempt, error.retry_at, self.clock.now()))
                 continue
             raise error
+
+    def _retry_time_on_our_clock(self, error: APIError, response: httpx.Response) -> None:
+        """Retry-After is read here, on the injected clock, whatever the provider's mapper assumed."""
+        if not isinstance(error, RateLimitedError | UnavailableError):
+            return
+        retry_at = retry_at_from_headers(response.headers, self.clock.now())
+        if retry_at is not None:
+            error.retry_at = retry_at
 
     def json(self, method: str, path: str, **kw: Any) -> Any:
         """Send a request and decode its JSON body (``None`` for an empty body, e.g. 204)."""
@@ -172,10 +181,6 @@ class HttpCore:
                 provider=self.provider,
                 status=response.status_code,
             ) from None
-
-
-def error_retry_at(error: APIError) -> Any:
-    return getattr(error, "retry_at", None)
 
 
 def _param(value: Any) -> Any:

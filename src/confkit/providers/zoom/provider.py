@@ -228,10 +228,16 @@ class ZoomProvider(Provider):
                 json={SECURITY_SECTION: dict(sections[SECURITY_SECTION])},
                 bucket=MEDIUM,
             )
-        lock_body = {k: dict(v) for k, v in (locks or {}).items() if v}
-        if lock_body:
-            # The lock-settings PATCH takes no `option`: meeting_security travels in the body.
-            self.http.request("PATCH", "/accounts/me/lock_settings", json=lock_body, bucket=MEDIUM)
+        # The lock-settings PATCH takes no `option`; its body is either the plain sections or
+        # meeting_security alone (two shapes of one oneOf), so they go in two requests.
+        lock_plain = {k: dict(v) for k, v in (locks or {}).items() if k in SETTINGS_SECTIONS and v}
+        if lock_plain:
+            self.http.request("PATCH", "/accounts/me/lock_settings", json=lock_plain, bucket=MEDIUM)
+        lock_security = (locks or {}).get(SECURITY_SECTION)
+        if lock_security:
+            self.http.request(
+                "PATCH", "/accounts/me/lock_settings", json={SECURITY_SECTION: dict(lock_security)}, bucket=MEDIUM
+            )
 
 
 __all__ = ["ZoomProvider", "ZoomSettings", "encode_meeting_id"]

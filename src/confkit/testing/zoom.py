@@ -1,0 +1,1168 @@
+"""FakeZoom: a stateful, in-process fake of Zoom's REST API v2, served as an httpx transport.
+
+Use it wherever a real Zoom account would be needed::
+
+    fake = FakeZoom()
+    teacher = fake.add_user("ada.adams@district.example", first_name="Ada", last_name="Adams")
+    client = httpx.Client(transport=fake)          # no sockets, no network
+    zoom = confkit.connect("zoom", client=client, account_id="fake-account-id",
+                           client_id="fake-client-id", client_secret="fake-client-secret")
+
+What it models, after Zoom's OpenAPI description (``specs/zoom/zoom-meeting-api.json``) and the
+research notes (``notes/zoom.md`` §2, §3, §5): every JSON field it returns exists in the response
+schema of its operation with the right type and enum value.
+
+* Server-to-Server OAuth at ``POST https://zoom.us/oauth/token`` (Basic client auth, form body
+  ``grant_type=account_credentials&account_id=...``; parameters in the query string get a 400).
+  API calls need ``Authorization: Bearer <token>``; expiry runs on the injected clock.
+* Users: ``GET/POST /users``, ``GET /users/{userId}`` (id, email or ``me``), ``PUT
+  /users/{userId}/status``.
+* Meetings: ``GET/POST /users/{userId}/meetings``, ``GET/PATCH/DELETE /meetings/{meetingId}``, with
+  occurrences of recurring meetings expanded from the ``recurrence`` object (python-dateutil).
+* Account settings and locked settings: ``GET/PATCH /accounts/{accountId}/settings`` (``option``
+  none or ``meeting_security``/``security``) and ``GET/PATCH /accounts/{accountId}/lock_settings``.
+* Zoom's error bodies ``{"code", "message"}`` (+ ``errors`` for code 300), the ``x-zm-trackingid``
+  header, rate-limit headers, per-second/daily limits per plan (``enforce_rate_limits=True``) and
+  the 100 meeting creates/updates per host per UTC day (always on).
+
+Deliberate strictness: query parameters and body fields that the spec does not declare for an
+operation are refused with code 300 (Zoom ignores them) so contract violations fail fast; set
+``strict = False`` to ignore them as Zoom does. Account-setting keys are checked against the
+seeded sections: assign into :attr:`FakeZoom.account_settings` to seed a key the fake lacks.
+Requests to endpoints the fake does not model raise :class:`NotImplementedError`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+import hmac
+import math
+import re
+from datetime import UTC, date, datetime, timedelta
+from email.utils import format_datetime
+from typing import Any, Literal
+from urllib.parse import unquote
+from zoneinfo import ZoneInfo
+
+import httpx
+from dateutil import rrule
+
+from confkit.http.clock import Clock
+from confkit.models import WaitingRoom
+from confkit.recurrence import Frequency, Recurrence, split_by_day
+from confkit.sandbox import ClassMeeting, District, SandboxPlatform
+from confkit.testing._fake import (
+    UNKNOWN_FIELD,
+    Call,
+    CursorError,
+    Cursors,
+    FakeAPI,
+    Fault,
+    Problem,
+    Reply,
+    Shape,
+    canonical_json,
+    deep_merge,
+    iso,
+    json_response,
+    route,
+    shape_of,
+    validate,
+)
+from confkit.testing._zoom_spec import (
+    CREATE_OMITS,
+    DAILY,
+    DAILY_MESSAGE,
+    DEFAULT_TIMEZONE,
+    HOST_DAILY_MESSAGE,
+    LIGHT,
+    MAX_OCCURRENCES,
+    MEDIUM,
+    MEETING_CREATE,
+    MEETING_FIELD_ORDER,
+    MEETING_LIST_FIELDS,
+    MEETING_UPDATE,
+    MEETING_WRITES_PER_HOST_PER_DAY,
+    OCCURRENCE_UPDATE,
+    OPTION_SECTIONS,
+    PAGE_TOKEN_TTL,
+    PASSCODE_RULES,
+    PER_SECOND,
+    PLAN_ALIASES,
+    QPS_MESSAGE,
+    ROLES,
+    SCOPES,
+    SETTINGS_ENUMS,
+    UNMODELLED_OPTIONS,
+    USER_CREATE,
+    USER_FIELDS,
+    USER_LIST_FIELDS,
+    USER_STATUS,
+    WEB,
+    WRITE_ONLY_SETTINGS,
+    default_account_settings,
+    default_lock_settings,
+)
+
+
+def _stored_settings(body: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in body.get("settings", {}).items() if k not in WRITE_ONLY_SETTINGS}
+
+
+# -- errors ------------------------------------------------------------------------------------------
+
+
+def zoom_error(status: int, code: int, message: str, problems: list[Problem] | None = None) -> Reply:
+    """Zoom's error body ``{"code", "message"}``, with ``errors[]`` for validation failures."""
+    body: dict[str, Any] = {"code": code, "message": message}
+    if problems:
+        body["errors"] = [{"field": f, "message": m} for f, m in problems]
+    return Reply(status, body)
+
+
+def invalid(*problems: Problem) -> Reply:
+    return zoom_error(400, 300, "Validation Failed.", list(problems))
+
+
+def _next_midnight(moment: datetime) -> datetime:
+    return datetime.combine(moment.date() + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+
+
+# -- time and recurrence -------------------------------------------------------------------------------
+
+ZOOM_WEEKDAYS = {1: rrule.SU, 2: rrule.MO, 3: rrule.TU, 4: rrule.WE, 5: rrule.TH, 6: rrule.FR, 7: rrule.SA}
+
+
+def _zone(name: str, field: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):
+        raise invalid((field, f"{name!r} is not a time zone ID")) from None
+
+
+def _parse_time(value: str, tz: str, field: str) -> datetime:
+    """``2026-01-05T14:00:00Z`` (UTC) or ``2026-01-05T09:00:00`` (local time in ``tz``)."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise invalid((field, "must be yyyy-MM-ddTHH:mm:ssZ or yyyy-MM-ddTHH:mm:ss")) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=_zone(tz, "timezone"))
+    return parsed.astimezone(UTC).replace(microsecond=0)
+
+
+def _check_recurrence(rec: dict[str, Any]) -> None:
+    kind = rec.get("type")
+    if kind is None:
+        raise invalid(("recurrence.type", "is required"))
+    limit = {1: 90, 2: 12, 3: 3}[kind]
+    if rec.get("repeat_interval", 1) > limit:
+        raise invalid(("recurrence.repeat_interval", f"must be at most {limit} for this recurrence type"))
+    if "end_times" in rec and "end_date_time" in rec:
+        raise invalid(("recurrence.end_date_time", "cannot be used together with end_times"))
+    if kind == 2 and not rec.get("weekly_days"):
+        raise invalid(("recurrence.weekly_days", "is required for a weekly recurrence"))
+    if kind == 3 and "monthly_day" not in rec and not ("monthly_week" in rec and "monthly_week_day" in rec):
+        raise invalid(("recurrence.monthly_day", "a monthly recurrence needs monthly_day or monthly_week(_day)"))
+    if "end_date_time" in rec:
+        _parse_time(rec["end_date_time"], "UTC", "recurrence.end_date_time")
+
+
+def expand_recurrence(rec: dict[str, Any], start: datetime, tz: str) -> list[datetime]:
+    """The UTC start times of a recurrence, wall-clock in ``tz`` across DST (at most 60).
+
+    A ``monthly_day`` a month lacks (31 in April) skips that month, as RFC 5545 does; whether Zoom
+    moves it to the month's last day is not documented.
+    """
+    kind = rec["type"]
+    kwargs: dict[str, Any] = {
+        "dtstart": start.astimezone(ZoneInfo(tz)),
+        "interval": rec.get("repeat_interval", 1),
+    }
+    if kind == 2:
+        kwargs["byweekday"] = [ZOOM_WEEKDAYS[int(d)] for d in rec["weekly_days"].split(",")]
+    elif kind == 3 and "monthly_day" in rec:
+        kwargs["bymonthday"] = rec["monthly_day"]
+    elif kind == 3:
+        kwargs["byweekday"] = ZOOM_WEEKDAYS[rec["monthly_week_day"]](rec["monthly_week"])
+    if "end_date_time" in rec:
+        kwargs["until"] = _parse_time(rec["end_date_time"], "UTC", "recurrence.end_date_time")
+    else:
+        kwargs["count"] = rec.get("end_times", 1)
+    freq: dict[int, Literal[1, 2, 3]] = {1: rrule.DAILY, 2: rrule.WEEKLY, 3: rrule.MONTHLY}
+    out: list[datetime] = []
+    for moment in rrule.rrule(freq[kind], **kwargs):
+        out.append(moment.astimezone(UTC))
+        if len(out) >= MAX_OCCURRENCES:
+            break
+    return out
+
+
+def _occurrence_start(occurrence: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(occurrence["start_time"])
+
+
+# -- the fake ------------------------------------------------------------------------------------------
+
+
+class FakeZoom(FakeAPI):
+    """A faithful, stateful, in-process fake of Zoom's REST API v2 (an ``httpx`` transport).
+
+    Like every :class:`~confkit.testing.FakeAPI` it is an :class:`httpx.MockTransport`, so VCR.py
+    records its traffic (``make record``) and ``httpx.AsyncClient`` works too.
+
+    State is plain JSON-able dicts exactly as Zoom returns them, open to tests for seeding and
+    assertions: :attr:`users` (by user id, the ``GET /users/{userId}`` shape), :attr:`meetings` (by
+    meeting id, the ``GET /meetings/{meetingId}`` shape), :attr:`account_settings` and
+    :attr:`lock_settings` (by section). :attr:`requests` logs every request received, in order.
+
+    ``clock`` drives token expiry, rate-limit windows and "now"; ``seed`` makes ids, passcodes and
+    tokens reproducible; ``plan`` (free, pro, business) picks Zoom's rate limits, enforced only with
+    ``enforce_rate_limits=True`` (the per-host limit of 100 meeting creates/updates a day always is).
+    """
+
+    BASE_URL = "https://api.zoom.us/v2"
+    TOKEN_URL = "https://zoom.us/oauth/token"
+
+    def __init__(
+        self,
+        *,
+        account_id: str = "fake-account-id",
+        client_id: str = "fake-client-id",
+        client_secret: str = "fake-client-secret",
+        clock: Clock | None = None,
+        token_ttl: int = 3600,
+        enforce_rate_limits: bool = False,
+        plan: str = "business",
+        seed: int = 0,
+    ) -> None:
+        super().__init__(clock=clock, seed=seed)
+        plan_key = PLAN_ALIASES.get(plan.lower(), plan.lower())
+        if plan_key not in PER_SECOND:
+            raise ValueError(f"unknown Zoom plan {plan!r}; use free, pro or business")
+        self.account_id = account_id
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.token_ttl = token_ttl
+        self.enforce_rate_limits = enforce_rate_limits
+        self.plan = plan_key
+        #: Refuse undeclared query parameters and body fields (Zoom ignores them).
+        self.strict = True
+        self.users: dict[str, dict[str, Any]] = {}
+        self.meetings: dict[int, dict[str, Any]] = {}
+        self.account_settings: dict[str, dict[str, Any]] = default_account_settings()
+        self.lock_settings: dict[str, dict[str, Any]] = default_lock_settings()
+        self.tokens_issued = 0
+        self._tokens: dict[str, datetime] = {}
+        self._expired: set[str] = set()
+        self._cursors = Cursors(self, ttl=PAGE_TOKEN_TTL)
+        self._second: tuple[int, dict[str, int]] = (-1, {})
+        self._day: tuple[date | None, dict[str, int]] = (None, {})
+        self._host_writes: tuple[date | None, dict[str, int]] = (None, {})
+        self._deleted_occurrences: dict[int, set[str]] = {}
+        self._occurrence_changes: dict[int, dict[str, dict[str, Any]]] = {}
+        self._account_number = self.rng.randint(10_000_000, 99_999_999)
+
+    # -- seeding (no HTTP) ----------------------------------------------------------------------------
+
+    def add_user(
+        self,
+        email: str,
+        *,
+        first_name: str = "",
+        last_name: str = "",
+        type: int = 2,
+        status: str = "active",
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """Add a user directly (no HTTP) and return the stored ``GET /users/{userId}`` dict.
+
+        The first user added is the account owner (``role_id`` ``"0"``), whom ``/users/me``
+        resolves to; later ones are members. ``extra`` fields override the defaults.
+        """
+        if type not in (1, 2, 4, 99):
+            raise ValueError(f"Zoom user type {type} is not 1, 2, 4 or 99")
+        if status not in ("active", "inactive", "pending"):
+            raise ValueError(f"Zoom user status {status!r} is not active, inactive or pending")
+        with self._lock:
+            if self._find_user(email) is not None:
+                raise ValueError(f"a user with email {email!r} already exists")
+            return self._new_user(email, first_name, last_name, type, status, extra)
+
+    def add_meeting(self, host: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Create a meeting directly (no HTTP, no rate limits) and return the stored meeting.
+
+        ``host`` is a user id or email; ``body`` is what ``POST /users/{userId}/meetings`` takes.
+        Raises ``ValueError`` with Zoom's error body when Zoom would refuse it.
+        """
+        with self._lock:
+            try:
+                return self._create_meeting(self._user(host), body)
+            except Reply as reply:
+                raise ValueError(f"Zoom would refuse this meeting: {reply.body}") from None
+
+    # -- faults (see FakeAPI for fail_next, server_error_next, reset_connection_next, slow) -----------
+
+    def rate_limit_next(
+        self, kind: Literal["qps", "daily", "host_daily"] = "qps", *, times: int = 1, path: str | None = None
+    ) -> None:
+        """Answer the next matching request(s) with Zoom's real 429 for a per-second (``qps``),
+        account daily (``daily``) or per-host meeting create/update (``host_daily``) limit."""
+        if kind not in ("qps", "daily", "host_daily"):
+            raise ValueError("kind must be qps, daily or host_daily")
+
+        def respond(request: httpx.Request) -> httpx.Response:
+            matched = self.match(request)
+            label = str(matched[0].meta.get("label") or LIGHT) if matched else LIGHT
+            return self._too_many(kind, label).response()
+
+        self.add_fault(Fault(times, path, respond=respond))
+
+    def expire_tokens(self) -> None:
+        """Every access token issued so far now answers 401 ``Access token is expired.``"""
+        with self._lock:
+            self._expired.update(self._tokens)
+
+    def snapshot(self) -> str:
+        """Canonical JSON of users, meetings, account and lock settings, for byte-for-byte comparisons."""
+        with self._lock:
+            return canonical_json(
+                {
+                    "users": self.users,
+                    "meetings": {str(k): v for k, v in self.meetings.items()},
+                    "account_settings": self.account_settings,
+                    "lock_settings": self.lock_settings,
+                }
+            )
+
+    # -- hooks of FakeAPI ------------------------------------------------------------------------------
+
+    def fault_applies(self, request: httpx.Request) -> bool:
+        # A fault without a path spares the token endpoint: it targets API calls.
+        return str(request.url.copy_with(query=None)) != self.TOKEN_URL
+
+    def error_body(self, status: int) -> Any:
+        if status == 401:
+            return {"code": 124, "message": "Invalid access token."}
+        if status == 429:
+            return {"code": 429, "message": QPS_MESSAGE}
+        return {"code": status, "message": httpx.codes.get_reason_phrase(status) or "Error"}
+
+    def undeclared_query(self, call: Call, names: list[str]) -> Reply | None:
+        if not self.strict:
+            return None
+        return invalid(*((name, "is not a query parameter of this operation") for name in names))
+
+    def before(self, call: Call) -> None:
+        if not call.route.meta.get("api", True):
+            return
+        self._authenticate(call.request)
+        self._count_request(call)
+
+    def after(self, call: Call, response: httpx.Response) -> None:
+        rate = call.state.get("rate")
+        if rate is not None and response.status_code != 429:
+            label, limit, remaining = rate
+            response.headers["x-ratelimit-category"] = label
+            response.headers["x-ratelimit-limit"] = str(limit)
+            response.headers["x-ratelimit-remaining"] = str(max(0, remaining))
+
+    def decorate(self, request: httpx.Request, response: httpx.Response) -> None:
+        rid = "".join(self.noise.choice("0123456789abcdef") for _ in range(32))
+        response.headers["x-zm-trackingid"] = f"v=2.0;clid=us06;rid=WEB_{rid}"
+        response.headers.setdefault("Date", format_datetime(self.now(), usegmt=True))
+
+    # -- auth and limits --------------------------------------------------------------------------------
+
+    def _authenticate(self, request: httpx.Request) -> None:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or token not in self._tokens:
+            raise zoom_error(401, 124, "Invalid access token.")
+        if token in self._expired or self.now() >= self._tokens[token]:
+            raise zoom_error(401, 124, "Access token is expired.")
+
+    def _count_request(self, call: Call) -> None:
+        label = str(call.route.meta["label"])
+        second = int(self.clock.monotonic())
+        if self._second[0] != second:
+            self._second = (second, {})
+        today = self.now().date()
+        if self._day[0] != today:
+            self._day = (today, {})
+        in_second = self._second[1][label] = self._second[1].get(label, 0) + 1
+        in_day = self._day[1][label] = self._day[1].get(label, 0) + 1
+        per_second = PER_SECOND[self.plan][label]
+        daily = DAILY[self.plan].get(label)
+        if self.enforce_rate_limits and in_second > per_second:
+            raise self._too_many("qps", label)
+        if self.enforce_rate_limits and daily is not None and in_day > daily:
+            raise self._too_many("daily", label)
+        call.state["rate"] = (label, daily, daily - in_day) if daily else (label, per_second, per_second - in_second)
+
+    def _count_host_write(self, host_id: str, label: str) -> None:
+        today = self.now().date()
+        if self._host_writes[0] != today:
+            self._host_writes = (today, {})
+        count = self._host_writes[1][host_id] = self._host_writes[1].get(host_id, 0) + 1
+        if count > MEETING_WRITES_PER_HOST_PER_DAY:
+            raise self._too_many("host_daily", label)
+
+    def _too_many(self, kind: str, label: str) -> Reply:
+        headers = {"X-RateLimit-Category": label, "X-RateLimit-Remaining": "0"}
+        if kind == "qps":
+            headers |= {"X-RateLimit-Type": "QPS", "X-RateLimit-Limit": str(PER_SECOND[self.plan][label]),
+                        "Retry-After": "1"}
+            return Reply(429, {"code": 429, "message": QPS_MESSAGE}, headers)
+        headers |= {"X-RateLimit-Type": "Daily-limit", "Retry-After": iso(_next_midnight(self.now()))}
+        if kind == "host_daily":
+            headers["X-RateLimit-Limit"] = str(MEETING_WRITES_PER_HOST_PER_DAY)
+            return Reply(429, {"code": 429, "message": HOST_DAILY_MESSAGE}, headers)
+        daily = DAILY[self.plan].get(label)
+        if daily is not None:
+            headers["X-RateLimit-Limit"] = str(daily)
+        return Reply(429, {"code": 429, "message": DAILY_MESSAGE}, headers)
+
+    # -- token endpoint -----------------------------------------------------------------------------------
+
+    @route("POST", TOKEN_URL, query=None, api=False)
+    def _token(self, call: Call) -> httpx.Response:
+        if call.request.url.query:
+            return json_response(400, {"reason": "Bad Request", "error": "invalid_request"})
+        if not self._client_ok(call.request.headers.get("authorization", "")):
+            return json_response(401, {"reason": "Invalid client_id or client_secret", "error": "invalid_client"})
+        form = call.form()
+        if form.get("grant_type") != "account_credentials":
+            return json_response(400, {"reason": "Unsupported grant type", "error": "unsupported_grant_type"})
+        if form.get("account_id") != self.account_id:
+            return json_response(400, {"reason": "Account does not enabled REST API.", "error": "invalid_request"})
+        alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+        token = "".join(self.noise.choice(alphabet) for _ in range(64))
+        self._tokens[token] = self.now() + timedelta(seconds=self.token_ttl)
+        self.tokens_issued += 1
+        return json_response(
+            200, {"access_token": token, "token_type": "bearer", "expires_in": self.token_ttl, "scope": SCOPES}
+        )
+
+    def _client_ok(self, header: str) -> bool:
+        scheme, _, encoded = header.partition(" ")
+        if scheme.lower() != "basic":
+            return False
+        try:
+            decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return False
+        client_id, _, secret = decoded.partition(":")
+        same_id = hmac.compare_digest(unquote(client_id).encode(), self.client_id.encode())
+        return same_id and hmac.compare_digest(unquote(secret).encode(), self.client_secret.encode())
+
+    # -- users ------------------------------------------------------------------------------------------------
+
+    def _find_user(self, ref: str) -> dict[str, Any] | None:
+        if ref == "me":  # with Server-to-Server OAuth: the account owner
+            owners = [u for u in self.users.values() if u.get("role_id") == "0"] or list(self.users.values())
+            return owners[0] if owners else None
+        if ref in self.users:
+            return self.users[ref]
+        lowered = ref.lower()
+        return next((u for u in self.users.values() if str(u.get("email", "")).lower() == lowered), None)
+
+    def _user(self, ref: str, message: str = "User does not exist: {}.") -> dict[str, Any]:
+        found = self._find_user(ref)
+        if found is None:
+            raise zoom_error(404, 1001, message.format(ref))
+        return found
+
+    def _new_user(
+        self, email: str, first: str, last: str, kind: int, status: str, extra: dict[str, Any]
+    ) -> dict[str, Any]:
+        uid = base64.urlsafe_b64encode(self.rng.randbytes(16)).rstrip(b"=").decode()
+        role = "0" if not self.users else "2"
+        pmi = self.rng.randint(1_000_000_000, 9_999_999_999)
+        created = iso(self.now())
+        user: dict[str, Any] = {
+            "id": uid, "first_name": first, "last_name": last, "display_name": f"{first} {last}".strip() or email,
+            "email": email, "type": kind, "role_name": ROLES[role], "pmi": pmi, "use_pmi": False,
+            "personal_meeting_url": f"{WEB}/j/{pmi}", "timezone": DEFAULT_TIMEZONE, "verified": 1, "dept": "",
+            "created_at": created, "user_created_at": created, "language": "en-US", "status": status,
+            "role_id": role, "account_id": self.account_id, "account_number": self._account_number,
+            "cluster": "us06", "login_types": [100], "group_ids": [], "im_group_ids": [],
+            "jid": f"{uid.lower()}@xmpp.zoom.us",
+        }
+        user.update(extra)
+        self.users[user["id"]] = user
+        return user
+
+    def _user_view(self, user: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in user.items() if k in USER_FIELDS}
+
+    @route("GET", "/users", query=("status", "page_size", "role_id", "page_number", "include_fields",
+                                   "next_page_token", "license"), label=MEDIUM)
+    def _list_users(self, call: Call) -> httpx.Response:
+        status = call.query.get("status", "active")
+        if status not in ("active", "inactive", "pending"):
+            raise invalid(("status", "must be one of active, inactive, pending"))
+        include = call.query.get("include_fields")
+        if include is not None and include not in ("custom_attributes", "host_key"):
+            raise invalid(("include_fields", "must be one of custom_attributes, host_key"))
+        role_id = call.query.get("role_id")
+        found = [u for u in self.users.values() if u.get("status") == status
+                 and (role_id is None or u.get("role_id") == role_id)]
+        page, meta = self._page(call, found)
+        items = []
+        for user in page:
+            item = {k: v for k, v in user.items() if k in USER_LIST_FIELDS}
+            if status == "pending":
+                item.pop("id", None)  # pending users have no id in the list (notes §3.1)
+            if include == "custom_attributes":
+                item["custom_attributes"] = user.get("custom_attributes", [])
+            if include == "host_key":
+                item["host_key"] = self._host_key(user)
+            items.append(item)
+        return json_response(200, {**meta, "users": items})
+
+    def _host_key(self, user: dict[str, Any]) -> str:
+        """A stable six-digit host key (kept out of the user dict: GET /users/{userId} lacks it)."""
+        digest = hmac.new(str(self.seed).encode(), str(user.get("id")).encode(), "sha256").digest()
+        return f"{int.from_bytes(digest[:4], 'big') % 10**6:06d}"
+
+    @route("POST", "/users", query=(), label=LIGHT)
+    def _create_user(self, call: Call) -> httpx.Response:
+        body = self._body(call, USER_CREATE)
+        info = body.get("user_info") or {}
+        present = {"action": "action" in body, "user_info.email": "email" in info, "user_info.type": "type" in info}
+        missing = [(name, "is required") for name, ok in present.items() if not ok]
+        if missing:
+            raise invalid(*missing)
+        if body["action"] == "autoCreate" and not info.get("password"):
+            raise invalid(("user_info.password", "is required with action autoCreate"))
+        if info["type"] == 99 and body["action"] != "ssoCreate":
+            raise invalid(("user_info.type", "99 can only be set with ssoCreate"))
+        if self._find_user(info["email"]) is not None:
+            raise zoom_error(409, 1005, f'Email "{info["email"]}" has already been used.')
+        extra = {"display_name": info["display_name"]} if "display_name" in info else {}
+        if "plan_united_type" in info:
+            extra["plan_united_type"] = info["plan_united_type"]
+        if body["action"] == "ssoCreate":
+            extra["login_types"] = [101]
+        status = "pending" if body["action"] == "create" else "active"
+        user = self._new_user(
+            info["email"], info.get("first_name", ""), info.get("last_name", ""), info["type"], status, extra
+        )
+        return json_response(201, {k: user[k] for k in ("id", "first_name", "last_name", "email", "type")})
+
+    @route("GET", "/users/{userId}", query=("login_type", "encrypted_email", "search_by_unique_id"), label=LIGHT)
+    def _get_user(self, call: Call) -> httpx.Response:
+        return json_response(200, self._user_view(self._user(call.path["userId"])))
+
+    @route("PUT", "/users/{userId}/status", query=(), label=LIGHT)
+    def _user_status(self, call: Call) -> httpx.Response:
+        user = self._user(call.path["userId"])
+        body = self._body(call, USER_STATUS)
+        action = body.get("action")
+        if action is None:
+            raise invalid(("action", "is required"))
+        if user.get("role_id") in ("0", "1") and action in ("activate", "deactivate"):
+            raise zoom_error(400, 200, "Zoom Room and Admin users' status cannot be activated or deactivated.")
+        if user.get("status") == "pending" and action in ("activate", "deactivate"):
+            raise invalid(("action", "the user has not accepted the invitation yet"))
+        if action in ("activate", "deactivate"):
+            user["status"] = "active" if action == "activate" else "inactive"
+        return json_response(204)  # the spec says 200 with an empty schema; Zoom's docs say 204
+
+    # -- meetings ------------------------------------------------------------------------------------------------
+
+    def _meeting(self, ref: str) -> dict[str, Any]:
+        found = self.meetings.get(int(ref)) if ref.isdigit() else None
+        if found is None:
+            raise zoom_error(404, 3001, f"Meeting {ref} is not found or has expired.")
+        return found
+
+    def _create_meeting(self, host: dict[str, Any], raw: Any) -> dict[str, Any]:
+        body = self._checked(raw, MEETING_CREATE)
+        kind = body.get("type", 2)
+        tz = body.get("timezone") or host.get("timezone") or DEFAULT_TIMEZONE
+        _zone(tz, "timezone")
+        start = self.now()
+        if kind in (2, 8) and "start_time" in body:
+            start = _parse_time(body["start_time"], tz, "start_time")
+        if kind == 8:
+            if "recurrence" not in body:
+                raise invalid(("recurrence", "is required for a recurring meeting with a fixed time (type 8)"))
+            _check_recurrence(body["recurrence"])
+        meeting: dict[str, Any] = {
+            "host_id": host["id"], "host_email": host["email"], "assistant_id": "",
+            "topic": body.get("topic", "Zoom Meeting"), "type": kind, "status": "waiting",
+            "duration": body.get("duration", 60), "timezone": tz, "created_at": iso(self.now()),
+            "pre_schedule": body.get("pre_schedule", False), "settings": self._default_meeting_settings(),
+        }
+        if kind != 3:  # type 3 has no fixed time
+            meeting["start_time"] = iso(start)
+        if kind == 8:
+            meeting["recurrence"] = dict(body["recurrence"])
+        if "agenda" in body:
+            meeting["agenda"] = body["agenda"]
+        if body.get("tracking_fields"):
+            meeting["tracking_fields"] = [{**f, "visible": True} for f in body["tracking_fields"]]
+        deep_merge(meeting["settings"], _stored_settings(body))
+        if body.get("password"):  # refuse a weak passcode before any id is drawn
+            problem = _passcode_problem(body["password"], self._rules())
+            if problem:
+                raise invalid(("password", problem))
+        meeting["id"] = self.rng.randint(80_000_000_000, 99_999_999_999)
+        while meeting["id"] in self.meetings:
+            meeting["id"] = self.rng.randint(80_000_000_000, 99_999_999_999)
+        meeting["uuid"] = base64.b64encode(self.rng.randbytes(16)).decode()
+        self._set_passcode(meeting, body.get("password"), generate=body.get("default_password", False))
+        self._enforce_rules(meeting)
+        self._refresh_occurrences(meeting)
+        self._refresh_urls(meeting, new=True)
+        meeting = _ordered(meeting)
+        self.meetings[meeting["id"]] = meeting
+        return meeting
+
+    def _default_meeting_settings(self) -> dict[str, Any]:
+        sm, sec = self.account_settings["schedule_meeting"], self.account_settings["meeting_security"]
+        return {
+            "host_video": sm.get("host_video", False), "participant_video": sm.get("participant_video", False),
+            "cn_meeting": False, "in_meeting": False, "join_before_host": sm.get("join_before_host", False),
+            "jbh_time": 0, "mute_upon_entry": False, "watermark": False, "use_pmi": False, "approval_type": 2,
+            "audio": sm.get("audio_type", "both"),
+            "auto_recording": self.account_settings.get("recording", {}).get("auto_recording", "none"),
+            "enforce_login": False, "enforce_login_domains": "", "alternative_hosts": "",
+            "alternative_hosts_email_notification": True, "close_registration": False, "show_share_button": False,
+            "allow_multiple_devices": False, "registrants_confirmation_email": True,
+            "waiting_room": sec.get("waiting_room", False), "registrants_email_notification": True,
+            "meeting_authentication": False, "encryption_type": sec.get("encryption_type", "enhanced_encryption"),
+            "approved_or_denied_countries_or_regions": {"enable": False},
+            "breakout_room": {"enable": False}, "internal_meeting": False,
+            "continuous_meeting_chat": {"enable": False, "auto_add_invited_external_users": False},
+            "participant_focused_meeting": False, "push_change_to_calendar": False, "resources": [],
+            "alternative_host_update_polls": False, "host_save_video_order": False, "email_notification": True,
+            "focus_mode": False, "private_meeting": False, "global_dial_in_countries": ["US"],
+            "global_dial_in_numbers": [
+                {"country_name": "US", "city": "New York", "number": "+1 646 558 8656", "type": "toll", "country": "US"}
+            ],
+        }
+
+    def _passcode_required(self, kind: int) -> tuple[bool, bool]:
+        """(required by the account, locked so the host cannot drop it)."""
+        sm, sec = self.account_settings["schedule_meeting"], self.account_settings["meeting_security"]
+        key = "require_password_for_instant_meetings" if kind == 1 else "require_password_for_scheduling_new_meetings"
+        required = bool(sec.get("meeting_password") or sm.get(key))
+        locks = self.lock_settings
+        locked = bool(locks.get("meeting_security", {}).get("meeting_password")
+                      or locks.get("schedule_meeting", {}).get(key))
+        return required, required and locked
+
+    def _rules(self) -> dict[str, Any]:
+        return dict(self.account_settings["meeting_security"].get("meeting_password_requirement") or PASSCODE_RULES)
+
+    def _set_passcode(self, meeting: dict[str, Any], given: str | None, *, generate: bool, patch: bool = False) -> None:
+        """Apply a passcode: ``None`` = not given, ``""`` = none (refused when the account locks it)."""
+        required, locked = self._passcode_required(meeting["type"])
+        old: str | None = meeting.get("password")
+        new = old
+        if given:
+            problem = _passcode_problem(given, self._rules())
+            if problem:
+                raise invalid(("password", problem))
+            new = given
+        elif given == "" and not locked:
+            new = None
+        elif generate or locked or (given is None and required and not patch):
+            new = old or self._generate_passcode()
+        if new == old:
+            return
+        for key in ("password", "h323_password", "encrypted_password"):
+            meeting.pop(key, None)
+        if new:
+            alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+            meeting["password"] = new
+            meeting["h323_password"] = "".join(self.rng.choice("0123456789") for _ in range(max(6, len(new))))
+            meeting["encrypted_password"] = "".join(self.rng.choice(alphabet) for _ in range(32))
+
+    def _generate_passcode(self) -> str:
+        rules = self._rules()
+        length = min(10, max(6, int(rules.get("length") or 0)))
+        chars = [self.rng.choice("0123456789") for _ in range(length)]
+        if not rules.get("only_allow_numeric"):
+            if rules.get("have_letter") or rules.get("have_upper_and_lower_characters"):
+                chars[0] = self.rng.choice("abcdefghjkmnpqrstuvwxyz")
+            if rules.get("have_upper_and_lower_characters"):
+                chars[1] = self.rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ")
+            if rules.get("have_special_character"):
+                chars[2] = self.rng.choice("@-_*")
+        return "".join(chars)
+
+    def _enforce_rules(self, meeting: dict[str, Any]) -> None:
+        """Locked account settings win over the meeting's; a waiting room disables join before host."""
+        settings = meeting["settings"]
+        locks, account = self.lock_settings, self.account_settings
+        if locks.get("meeting_security", {}).get("waiting_room"):
+            settings["waiting_room"] = bool(account["meeting_security"].get("waiting_room"))
+        if locks.get("schedule_meeting", {}).get("join_before_host"):
+            settings["join_before_host"] = bool(account["schedule_meeting"].get("join_before_host"))
+        if settings.get("waiting_room"):  # spec: "If this value is true, this disables join_before_host"
+            settings["join_before_host"] = False
+
+    def _refresh_occurrences(self, meeting: dict[str, Any]) -> None:
+        if meeting["type"] != 8:
+            meeting.pop("occurrences", None)
+            return
+        start = datetime.fromisoformat(meeting["start_time"])
+        deleted = self._deleted_occurrences.get(meeting["id"], set())
+        changes = self._occurrence_changes.get(meeting["id"], {})
+        moments = expand_recurrence(meeting["recurrence"], start, meeting["timezone"])
+        if moments:  # the series' anchor: its first occurrence by the rule, deleted or not
+            meeting["start_time"] = iso(moments[0])
+        occurrences = []
+        for moment in moments:
+            occurrence_id = str(int(moment.timestamp() * 1000))
+            if occurrence_id not in deleted:
+                occurrence = {"occurrence_id": occurrence_id, "start_time": iso(moment),
+                              "duration": meeting["duration"], "status": "available"}
+                occurrences.append(occurrence | changes.get(occurrence_id, {}))
+        meeting["occurrences"] = occurrences
+
+    def _refresh_urls(self, meeting: dict[str, Any], *, new: bool = False) -> None:
+        mid = meeting["id"]
+        embed = self.account_settings["meeting_security"].get("embed_password_in_join_link", False)
+        pwd = f"?pwd={meeting['encrypted_password']}" if embed and "encrypted_password" in meeting else ""
+        meeting["join_url"] = f"{WEB}/j/{mid}{pwd}"
+        if new or "start_url" not in meeting:
+            alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+            zak = "".join(self.rng.choice(alphabet) for _ in range(40))
+            meeting["start_url"] = f"{WEB}/s/{mid}?zak={zak}"
+
+    def _visible_occurrences(self, meeting: dict[str, Any], show_previous: bool) -> list[dict[str, Any]]:
+        now = self.now()
+        return [
+            o for o in meeting.get("occurrences", [])
+            if show_previous or _occurrence_start(o) + timedelta(minutes=o["duration"]) > now
+        ]
+
+    @route("GET", "/users/{userId}/meetings",
+           query=("type", "page_size", "next_page_token", "page_number", "from", "to"), label=MEDIUM)
+    def _list_meetings(self, call: Call) -> httpx.Response:
+        host = self._user(call.path["userId"], "User {} not exist or not belong to this account.")
+        kind = call.query.get("type", "scheduled")
+        if kind not in ("scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings"):
+            raise invalid(("type", "must be one of scheduled, live, upcoming, upcoming_meetings, previous_meetings"))
+        first, last = (_parse_date(call.query.get(k), k) for k in ("from", "to"))
+        now = self.now()
+        found = []
+        for meeting in sorted(self.meetings.values(), key=lambda m: (m.get("start_time", "~"), m["id"])):
+            if meeting["host_id"] != host["id"] or meeting["type"] == 1:  # scheduled meetings only
+                continue
+            ends = self._ends(meeting)
+            upcoming = ends is None or ends > now
+            wanted = {"scheduled": True, "live": False, "upcoming": upcoming, "upcoming_meetings": upcoming,
+                      "previous_meetings": not upcoming}[kind]
+            day = datetime.fromisoformat(meeting["start_time"]).date() if "start_time" in meeting else None
+            if day is not None and ((first and day < first) or (last and day > last)):
+                continue
+            if wanted:
+                found.append(meeting)
+        page, meta = self._page(call, found)
+        items = []
+        for meeting in page:
+            item = {k: meeting[k] for k in MEETING_LIST_FIELDS if k in meeting}
+            if "agenda" in item:
+                item["agenda"] = item["agenda"][:250]
+            if meeting["settings"].get("use_pmi"):
+                item["pmi"] = str(self.users.get(meeting["host_id"], {}).get("pmi", ""))
+            items.append(item)
+        return json_response(200, {**meta, "meetings": items})
+
+    def _ends(self, meeting: dict[str, Any]) -> datetime | None:
+        """When the meeting (its last occurrence) is over; ``None`` for one with no fixed time."""
+        if meeting["type"] == 8:
+            occurrences = meeting.get("occurrences") or []
+            if not occurrences:
+                return datetime.min.replace(tzinfo=UTC)
+            return _occurrence_start(occurrences[-1]) + timedelta(minutes=occurrences[-1]["duration"])
+        if "start_time" not in meeting:
+            return None
+        return datetime.fromisoformat(meeting["start_time"]) + timedelta(minutes=meeting["duration"])
+
+    @route("POST", "/users/{userId}/meetings", query=(), label=MEDIUM)
+    def _post_meeting(self, call: Call) -> httpx.Response:
+        host = self._user(call.path["userId"], "User {} not exist or not belong to this account.")
+        self._count_host_write(host["id"], MEDIUM)
+        meeting = self._create_meeting(host, self._json(call))
+        return json_response(201, {k: v for k, v in meeting.items() if k not in CREATE_OMITS})
+
+    @route("GET", "/meetings/{meetingId}", query=("occurrence_id", "show_previous_occurrences"), label=LIGHT)
+    def _get_meeting(self, call: Call) -> httpx.Response:
+        meeting = copy.deepcopy(self._meeting(call.path["meetingId"]))
+        occurrence_id = call.query.get("occurrence_id")
+        if occurrence_id is not None:
+            occurrence = self._occurrence(meeting, occurrence_id)
+            meeting["start_time"], meeting["duration"] = occurrence["start_time"], occurrence["duration"]
+        show_previous = call.query.get("show_previous_occurrences", "false").lower() == "true"
+        if "occurrences" in meeting:
+            meeting["occurrences"] = self._visible_occurrences(meeting, show_previous)
+        return json_response(200, meeting)
+
+    def _occurrence(self, meeting: dict[str, Any], occurrence_id: str) -> dict[str, Any]:
+        for occurrence in meeting.get("occurrences", []):
+            if occurrence["occurrence_id"] == occurrence_id:
+                return dict(occurrence)
+        raise zoom_error(400, 3000, "Invalid occurrence_id.")
+
+    @route("PATCH", "/meetings/{meetingId}", query=("occurrence_id",), label=LIGHT)
+    def _patch_meeting(self, call: Call) -> httpx.Response:
+        current = self._meeting(call.path["meetingId"])
+        self._count_host_write(current["host_id"], LIGHT)
+        occurrence_id = call.query.get("occurrence_id")
+        if occurrence_id is not None:
+            self._patch_occurrence(current, occurrence_id, self._body(call, OCCURRENCE_UPDATE))
+            return json_response(204)
+        body = self._body(call, MEETING_UPDATE)
+        meeting = copy.deepcopy(current)  # refused changes leave the stored meeting untouched
+        for key in ("topic", "agenda", "duration", "pre_schedule", "type"):
+            if key in body:
+                meeting[key] = body[key]
+        if "timezone" in body:
+            meeting["timezone"] = body["timezone"]
+            _zone(body["timezone"], "timezone")
+        if "start_time" in body and meeting["type"] != 1:
+            start = _parse_time(body["start_time"], meeting["timezone"], "start_time")
+            if start >= self.now():  # spec: a start_time in the past is ignored
+                meeting["start_time"] = iso(start)
+        if meeting["type"] in (2, 8) and "start_time" not in meeting:
+            meeting["start_time"] = iso(self.now())
+        if meeting["type"] == 3:
+            meeting.pop("start_time", None)
+        if body.get("tracking_fields") is not None:
+            meeting["tracking_fields"] = [{**f, "visible": True} for f in body["tracking_fields"]]
+        self._patch_recurrence(meeting, body.get("recurrence"))
+        deep_merge(meeting["settings"], _stored_settings(body))
+        self._set_passcode(meeting, body.get("password"), generate=False, patch=True)
+        self._enforce_rules(meeting)
+        self._refresh_occurrences(meeting)
+        self._refresh_urls(meeting)
+        self.meetings[meeting["id"]] = _ordered(meeting)
+        return json_response(204)
+
+    def _patch_recurrence(self, meeting: dict[str, Any], patch: dict[str, Any] | None) -> None:
+        if meeting["type"] != 8:
+            meeting.pop("recurrence", None)
+            return
+        rec = dict(meeting.get("recurrence") or {})
+        if patch:
+            if "end_times" in patch:
+                rec.pop("end_date_time", None)
+            if "end_date_time" in patch:
+                rec.pop("end_times", None)
+            rec.update(patch)
+            kind = rec.get("type")
+            if kind != 2:
+                rec.pop("weekly_days", None)
+            if kind != 3:
+                for key in ("monthly_day", "monthly_week", "monthly_week_day"):
+                    rec.pop(key, None)
+            elif "monthly_day" in patch:
+                rec.pop("monthly_week", None)
+                rec.pop("monthly_week_day", None)
+            elif "monthly_week" in patch or "monthly_week_day" in patch:
+                rec.pop("monthly_day", None)
+        if not rec:
+            raise invalid(("recurrence", "is required for a recurring meeting with a fixed time (type 8)"))
+        _check_recurrence(rec)
+        meeting["recurrence"] = rec
+
+    def _patch_occurrence(self, meeting: dict[str, Any], occurrence_id: str, body: dict[str, Any]) -> None:
+        self._occurrence(meeting, occurrence_id)
+        if "agenda" in body or "settings" in body:
+            raise NotImplementedError("FakeZoom does not model per-occurrence agenda or settings changes")
+        change: dict[str, Any] = {}
+        if "start_time" in body:
+            start = _parse_time(body["start_time"], meeting["timezone"], "start_time")
+            if start >= self.now():
+                change["start_time"] = iso(start)
+        if "duration" in body:
+            change["duration"] = body["duration"]
+        self._occurrence_changes.setdefault(meeting["id"], {}).setdefault(occurrence_id, {}).update(change)
+        self._refresh_occurrences(meeting)
+
+    @route("DELETE", "/meetings/{meetingId}",
+           query=("occurrence_id", "schedule_for_reminder", "cancel_meeting_reminder"), label=LIGHT)
+    def _delete_meeting(self, call: Call) -> httpx.Response:
+        meeting = self._meeting(call.path["meetingId"])
+        occurrence_id = call.query.get("occurrence_id")
+        if occurrence_id is not None:
+            self._occurrence(meeting, occurrence_id)
+            self._deleted_occurrences.setdefault(meeting["id"], set()).add(occurrence_id)
+            self._refresh_occurrences(meeting)
+        else:
+            del self.meetings[meeting["id"]]
+            self._deleted_occurrences.pop(meeting["id"], None)
+            self._occurrence_changes.pop(meeting["id"], None)
+        return json_response(204)
+
+    # -- account settings ------------------------------------------------------------------------------------------
+
+    def _account(self, call: Call, status: int = 404) -> None:
+        account = call.path["accountId"]
+        if account not in ("me", self.account_id):
+            raise zoom_error(status, 2001, f"Account does not exist: {account}.")
+        if self.plan == "free":
+            raise zoom_error(400, 200, "Only available for paid accounts.")
+
+    @route("GET", "/accounts/{accountId}/settings", query=("option", "custom_query_fields"), label=MEDIUM)
+    def _get_settings(self, call: Call) -> httpx.Response:
+        self._account(call)
+        option = self._option(call, ("security", "meeting_security"), UNMODELLED_OPTIONS)
+        return json_response(200, _custom_fields(_view(self.account_settings, option), call.query))
+
+    @route("PATCH", "/accounts/{accountId}/settings", query=("option",), label=MEDIUM)
+    def _patch_settings(self, call: Call) -> httpx.Response:
+        self._account(call)
+        option = self._option(call, ("security", "meeting_security"), UNMODELLED_OPTIONS)
+        allowed = _view(self.account_settings, option)
+        body = self._body(call, shape_of(allowed, SETTINGS_ENUMS))
+        for section, values in body.items():
+            deep_merge(self.account_settings[section], values)
+            if "meeting_password_requirement" in values:  # one setting, shown in two sections
+                for twin in ("schedule_meeting", "meeting_security"):
+                    if twin != section and twin in self.account_settings:
+                        self.account_settings[twin]["meeting_password_requirement"] = copy.deepcopy(
+                            self.account_settings[section]["meeting_password_requirement"]
+                        )
+        return json_response(204)
+
+    @route("GET", "/accounts/{accountId}/lock_settings", query=("option", "custom_query_fields"), label=MEDIUM)
+    def _get_locks(self, call: Call) -> httpx.Response:
+        self._account(call, status=400)  # the spec documents 2001 with HTTP 400 here
+        option = self._option(call, ("meeting_security",), ())
+        return json_response(200, _custom_fields(_view(self.lock_settings, option), call.query))
+
+    @route("PATCH", "/accounts/{accountId}/lock_settings", query=(), label=MEDIUM)
+    def _patch_locks(self, call: Call) -> httpx.Response:
+        self._account(call)
+        body = self._body(call, shape_of(self.lock_settings))
+        if self.strict and "meeting_security" in body and len(body) > 1:
+            # The request body is oneOf: the plain sections, or {"meeting_security": ...}; not both.
+            raise invalid(("meeting_security", "send meeting_security in a PATCH of its own"))
+        for section, values in body.items():
+            deep_merge(self.lock_settings[section], values)
+        return json_response(204)  # notes §3.3: 204; the spec lists no success response
+
+    def _option(self, call: Call, supported: tuple[str, ...], unmodelled: tuple[str, ...]) -> str | None:
+        option = call.query.get("option")
+        if option is None or option in supported:
+            return option
+        if option in unmodelled:
+            raise NotImplementedError(f"FakeZoom does not model option={option}")
+        raise invalid(("option", f"must be one of {', '.join(supported + unmodelled)}"))
+
+    # -- request plumbing ------------------------------------------------------------------------------------
+
+    def _json(self, call: Call) -> Any:
+        try:
+            return call.json()
+        except ValueError:
+            raise zoom_error(400, 300, "Request Body should be a valid JSON object.") from None
+
+    def _checked(self, raw: Any, shape: Shape) -> dict[str, Any]:
+        if not isinstance(raw, dict):
+            raise zoom_error(400, 300, "Request Body should be a valid JSON object.")
+        problems = validate(raw, shape)
+        unknown = [p for p in problems if p[1] == UNKNOWN_FIELD]
+        if unknown and not self.strict:
+            raw = _prune(raw, shape)
+            problems = [p for p in problems if p not in unknown]
+        if problems:
+            raise invalid(*problems)
+        return copy.deepcopy(raw)
+
+    def _body(self, call: Call, shape: Shape) -> dict[str, Any]:
+        return self._checked(self._json(call), shape)
+
+    def _page(self, call: Call, items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """Zoom pagination: ``page_size`` (default 30, clamped to 300), ``next_page_token`` ("" last)."""
+        try:
+            size = int(call.query.get("page_size", "30"))
+        except ValueError:
+            raise invalid(("page_size", "must be an integer")) from None
+        if size < 1:
+            raise invalid(("page_size", "must be at least 1"))
+        size = min(size, 300)
+        key = call.request.url.path + "?" + "&".join(
+            f"{k}={v}" for k, v in sorted(call.query.items()) if k not in ("next_page_token", "page_number")
+        )
+        token = call.query.get("next_page_token")
+        if token:
+            try:
+                offset = self._cursors.offset(token, key)
+            except CursorError as exc:
+                raise invalid(("next_page_token", str(exc))) from None
+        else:
+            try:
+                offset = (max(1, int(call.query.get("page_number", "1"))) - 1) * size
+            except ValueError:
+                raise invalid(("page_number", "must be an integer")) from None
+        page = items[offset:offset + size]
+        end = offset + size
+        meta = {
+            "page_count": max(1, math.ceil(len(items) / size)), "page_number": offset // size + 1,
+            "page_size": size, "total_records": len(items),
+            "next_page_token": self._cursors.issue(end, key) if end < len(items) else "",
+        }
+        return page, meta
+
+
+def _ordered(meeting: dict[str, Any]) -> dict[str, Any]:
+    first = {k: meeting[k] for k in MEETING_FIELD_ORDER if k in meeting}
+    return first | {k: v for k, v in meeting.items() if k not in first}
+
+
+def _passcode_problem(passcode: str, rules: dict[str, Any]) -> str | None:
+    if len(passcode) > 10 or not re.fullmatch(r"[A-Za-z0-9@\-_*]+", passcode):
+        return "must be at most 10 characters of A-Z a-z 0-9 @ - _ *"
+    if len(passcode) < int(rules.get("length") or 0):
+        return f"must be at least {rules['length']} characters (account passcode requirement)"
+    checks = [
+        ("only_allow_numeric", passcode.isdigit(), "must contain digits only"),
+        ("have_letter", any(c.isalpha() for c in passcode), "must contain a letter"),
+        ("have_number", any(c.isdigit() for c in passcode), "must contain a number"),
+        ("have_special_character", any(c in "@-_*" for c in passcode), "must contain one of @ - _ *"),
+        ("have_upper_and_lower_characters", passcode.lower() != passcode != passcode.upper(),
+         "must mix upper and lower case letters"),
+    ]
+    return next((message for rule, ok, message in checks if rules.get(rule) and not ok), None)
+
+
+def _parse_date(value: str | None, field: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise invalid((field, "must be a date yyyy-mm-dd")) from None
+
+
+def _view(sections: dict[str, dict[str, Any]], option: str | None) -> dict[str, Any]:
+    """What GET .../settings (or lock_settings) returns for ``option``: every plain section, or one."""
+    if option is None:
+        return {k: v for k, v in sections.items() if k not in OPTION_SECTIONS}
+    return {option: sections.get(option, {})}
+
+
+def _custom_fields(view: dict[str, Any], query: dict[str, str]) -> dict[str, Any]:
+    """``custom_query_fields``: keep the named sections, or the named keys within sections."""
+    wanted = {f.strip() for f in query.get("custom_query_fields", "").split(",") if f.strip()}
+    if not wanted:
+        return view
+    out: dict[str, Any] = {}
+    for section, values in view.items():
+        if section in wanted:
+            out[section] = values
+        elif isinstance(values, dict):
+            picked = {k: v for k, v in values.items() if k in wanted}
+            if picked:
+                out[section] = picked
+    return out
+
+
+def _prune(value: Any, shape: Shape) -> Any:
+    """``value`` without the object fields ``shape`` does not declare (Zoom ignores those)."""
+    if isinstance(shape, dict) and isinstance(value, dict):
+        return {k: _prune(v, shape[k]) for k, v in value.items() if k in shape}
+    if isinstance(shape, list) and isinstance(value, list):
+        return [_prune(v, shape[0]) for v in value]
+    return value
+
+
+# -- the sandbox district (confkit.sandbox looks up SANDBOX here) ----------------------------------------
+
+SANDBOX_TIMEZONE = "America/Chicago"
+
+
+def recurrence_body(rec: Recurrence) -> dict[str, Any]:
+    """A neutral recurrence as Zoom's ``recurrence`` object, for seeding (no adapter involved)."""
+    zoom_day = {"SU": 1, "MO": 2, "TU": 3, "WE": 4, "TH": 5, "FR": 6, "SA": 7}
+    out: dict[str, Any] = {"repeat_interval": rec.interval}
+    if rec.freq is Frequency.DAILY:
+        out["type"] = 1
+    elif rec.freq is Frequency.WEEKLY:
+        out["type"] = 2
+        out["weekly_days"] = ",".join(str(zoom_day[split_by_day(d)[1]]) for d in rec.by_day)
+    elif rec.freq is Frequency.MONTHLY and rec.by_month_day:
+        out |= {"type": 3, "monthly_day": rec.by_month_day[0]}
+    elif rec.freq is Frequency.MONTHLY and rec.by_day:
+        ordinal, day = split_by_day(rec.by_day[0])
+        out |= {"type": 3, "monthly_week": ordinal or 1, "monthly_week_day": zoom_day[day]}
+    else:
+        raise ValueError(f"Zoom cannot express {rec.rrule}")
+    if rec.until is not None:
+        out["end_date_time"] = iso(rec.until)
+    else:
+        out["end_times"] = min(rec.count or MAX_OCCURRENCES, MAX_OCCURRENCES)
+    return out
+
+
+def class_body(meeting: ClassMeeting) -> dict[str, Any]:
+    """The ``POST /users/{userId}/meetings`` body of one sandbox class."""
+    sec = meeting.security
+    body: dict[str, Any] = {
+        "topic": meeting.topic, "type": 8 if meeting.recurrence else 2, "start_time": iso(meeting.start),
+        "duration": meeting.duration_minutes, "timezone": SANDBOX_TIMEZONE,
+    }
+    if meeting.recurrence is not None:
+        body["recurrence"] = recurrence_body(meeting.recurrence)
+    if sec.passcode_value():
+        body["password"] = sec.passcode_value()
+    elif sec.passcode_required:
+        body["default_password"] = True
+    elif sec.passcode_required is False:
+        body["password"] = ""  # no passcode
+    settings: dict[str, Any] = {}
+    if sec.waiting_room is not None:
+        settings["waiting_room"] = sec.waiting_room is not WaitingRoom.OFF
+    if sec.join_before_host is not None:
+        settings["join_before_host"] = sec.join_before_host
+    if sec.mute_on_entry is not None:
+        settings["mute_upon_entry"] = sec.mute_on_entry
+    if sec.auto_recording is not None:
+        settings["auto_recording"] = sec.auto_recording.value
+    if settings:
+        body["settings"] = settings
+    return body
+
+
+def seed_district(fake: FakeZoom, district: District) -> None:
+    """Add the district's people (first admin = account owner) and classes to ``fake``."""
+    departments = {"admin": "IT", "teacher": "Teachers", "student": "Students"}
+    for person in district.people:
+        extra: dict[str, Any] = {"dept": departments[person.role]}
+        if person.role == "admin" and fake.users:
+            extra |= {"role_id": "1", "role_name": ROLES["1"]}
+        kind = 1 if person.role == "student" else 2
+        fake.add_user(person.email, first_name=person.first_name, last_name=person.last_name, type=kind, **extra)
+    for meeting in district.meetings:
+        fake.add_meeting(meeting.host_email, class_body(meeting))
+
+
+def _seed(fake: Any, district: District) -> None:
+    seed_district(fake, district)
+
+
+SANDBOX = SandboxPlatform(
+    name="zoom",
+    make_fake=lambda clock: FakeZoom(clock=clock),
+    seed=_seed,
+    settings={"account_id": "fake-account-id", "client_id": "fake-client-id", "client_secret": "fake-client-secret"},
+)
+
+__all__ = [
+    "SANDBOX",
+    "FakeZoom",
+    "class_body",
+    "expand_recurrence",
+    "recurrence_body",
+    "seed_district",
+]
