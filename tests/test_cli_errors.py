@@ -45,8 +45,9 @@ def test_no_provider_named(runner: CliRunner) -> None:
 
 def test_missing_credentials(runner: CliRunner, tmp_path: Path) -> None:
     (tmp_path / "confkit.toml").write_text(f'[zoom]\naccount_id = "acc"\nclient_id = "cid"\n# {SECRET}\n')
-    out = check_one_line_error(runner.invoke(app, ["users", "list", "-p", "zoom"]), "client_secret",
-                               "CONFKIT_ZOOM_CLIENT_SECRET")
+    out = check_one_line_error(
+        runner.invoke(app, ["users", "list", "-p", "zoom"]), "client_secret", "CONFKIT_ZOOM_CLIENT_SECRET"
+    )
     assert "missing setting" in out
 
 
@@ -57,8 +58,9 @@ def test_malformed_config_names_file_and_line(runner: CliRunner, tmp_path: Path)
 
 
 def test_config_file_that_does_not_exist(runner: CliRunner) -> None:
-    check_one_line_error(runner.invoke(app, ["users", "list", "-p", "zoom", "--config", "nope.toml"]),
-                         "nope.toml does not exist")
+    check_one_line_error(
+        runner.invoke(app, ["users", "list", "-p", "zoom", "--config", "nope.toml"]), "nope.toml does not exist"
+    )
 
 
 def test_unknown_setting_is_named_value_not_echoed(runner: CliRunner, tmp_path: Path) -> None:
@@ -69,12 +71,44 @@ def test_unknown_setting_is_named_value_not_echoed(runner: CliRunner, tmp_path: 
 
 
 def test_bad_rrule(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["meetings", "create", "--sandbox", "-p", "zoom", "--host", "x@y.example",
-                                 "--topic", "t", "--start", "2030-01-01T10:00:00Z", "--rrule", "FREQ=SOMETIMES"])
+    result = runner.invoke(
+        app,
+        [
+            "meetings",
+            "create",
+            "--sandbox",
+            "-p",
+            "zoom",
+            "--host",
+            "x@y.example",
+            "--topic",
+            "t",
+            "--start",
+            "2030-01-01T10:00:00Z",
+            "--rrule",
+            "FREQ=SOMETIMES",
+        ],
+    )
     check_one_line_error(result, "--rrule")
 
 
 def test_unrepresentable_recurrence_is_refused_before_sending(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["meetings", "create", "--sandbox", "-p", "zoom", "--host", "x@y.example",
-                                 "--topic", "t", "--start", "2030-01-01T10:00:00Z", "--rrule", "FREQ=YEARLY;COUNT=2"])
+    result = runner.invoke(
+        app,
+        [
+            "meetings",
+            "create",
+            "--sandbox",
+            "-p",
+            "zoom",
+            "--host",
+            "x@y.example",
+            "--topic",
+            "t",
+            "--start",
+            "2030-01-01T10:00:00Z",
+            "--rrule",
+            "FREQ=YEARLY;COUNT=2",
+        ],
+    )
     check_one_line_error(result, "Zoom cannot express", "YEARLY")

@@ -25,8 +25,13 @@ def mapper(response: httpx.Response) -> Exception:
 
     if cls is RateLimitedError:
         scope = "daily" if "daily" in str(body.get("message", "")) else "per_second"
-        return RateLimitedError(str(body.get("message")), retry_at=retry_at_from_headers(response.headers, clock.now()),
-                                scope=scope, provider="t", status=response.status_code)  # type: ignore[arg-type]
+        return RateLimitedError(
+            str(body.get("message")),
+            retry_at=retry_at_from_headers(response.headers, clock.now()),
+            scope=scope,
+            provider="t",
+            status=response.status_code,
+        )  # type: ignore[arg-type]
     return cls(str(body.get("message", "x")), provider="t", status=response.status_code)
 
 
@@ -47,9 +52,15 @@ class Auth:
 
 
 def core(handler: Callable[[httpx.Request], httpx.Response], **kw: object) -> HttpCore:
-    return HttpCore(provider="t", client=httpx.Client(transport=httpx.MockTransport(handler)),
-                    base_url="https://api.example/v1", map_error=mapper, clock=clock,  # type: ignore[arg-type]
-                    retry=RetryPolicy(max_attempts=4, base=0.1), **kw)  # type: ignore[arg-type]
+    return HttpCore(
+        provider="t",
+        client=httpx.Client(transport=httpx.MockTransport(handler)),
+        base_url="https://api.example/v1",
+        map_error=mapper,
+        clock=clock,  # type: ignore[arg-type]
+        retry=RetryPolicy(max_attempts=4, base=0.1),
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 def sequence(*responses: httpx.Response | Exception) -> Callable[[httpx.Request], httpx.Response]:
@@ -69,8 +80,10 @@ def sequence(*responses: httpx.Response | Exception) -> Callable[[httpx.Request]
 
 def test_accept_json_and_429_then_success_honours_retry_after() -> None:
     clock.sleeps.clear()
-    h = sequence(httpx.Response(429, headers={"Retry-After": "3"}, json={"message": "slow"}),
-                 httpx.Response(200, json={"ok": True}))
+    h = sequence(
+        httpx.Response(429, headers={"Retry-After": "3"}, json={"message": "slow"}),
+        httpx.Response(200, json={"ok": True}),
+    )
     assert core(h).json("GET", "/x") == {"ok": True}
     assert h.seen[0].headers["accept"] == "application/json"  # type: ignore[attr-defined]
     assert 3.0 <= clock.sleeps[0] <= 3.25

@@ -12,8 +12,11 @@ def pages_from(cursors: list[str | None]) -> list[Page[int]]:
 
 
 def test_follows_cursors_until_none() -> None:
-    book = {None: Page(items=[1, 2], next_cursor="a"), "a": Page(items=[3], next_cursor="b"),
-            "b": Page(items=[4], next_cursor="")}
+    book = {
+        None: Page(items=[1, 2], next_cursor="a"),
+        "a": Page(items=[3], next_cursor="b"),
+        "b": Page(items=[4], next_cursor=""),
+    }
     calls: list[str | None] = []
 
     def fetch(cursor: str | None) -> Page[int]:
@@ -25,8 +28,11 @@ def test_follows_cursors_until_none() -> None:
 
 
 def test_stops_on_a_repeated_cursor() -> None:
-    book = {None: Page(items=[1], next_cursor="a"), "a": Page(items=[2], next_cursor="b"),
-            "b": Page(items=[3], next_cursor="a")}
+    book = {
+        None: Page(items=[1], next_cursor="a"),
+        "a": Page(items=[2], next_cursor="b"),
+        "b": Page(items=[3], next_cursor="a"),
+    }
     seen: list[int] = []
     with pytest.raises(PaginationLoopError, match="repeated a page cursor"):
         for page in paginate(lambda c: book[c], provider="t"):

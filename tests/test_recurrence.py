@@ -64,14 +64,21 @@ def test_expansion_is_valid_rfc5545(rec: Recurrence) -> None:
 def test_zoom_weekly_days_string() -> None:
     rec = Recurrence.parse("FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20251219T235900Z")
     assert recurrence_to_zoom(rec) == {
-        "type": 2, "repeat_interval": 1, "weekly_days": "2,4", "end_date_time": "2025-12-19T23:59:00Z",
+        "type": 2,
+        "repeat_interval": 1,
+        "weekly_days": "2,4",
+        "end_date_time": "2025-12-19T23:59:00Z",
     }
 
 
 def test_zoom_monthly_last_friday() -> None:
     rec = Recurrence.parse("FREQ=MONTHLY;BYDAY=-1FR;COUNT=6")
     assert recurrence_to_zoom(rec) == {
-        "type": 3, "repeat_interval": 1, "monthly_week": -1, "monthly_week_day": 6, "end_times": 6,
+        "type": 3,
+        "repeat_interval": 1,
+        "monthly_week": -1,
+        "monthly_week_day": 6,
+        "end_times": 6,
     }
 
 
@@ -101,7 +108,8 @@ def test_what_zoom_cannot_express_is_refused_clearly(rule: str, why: str) -> Non
 
 
 @pytest.mark.parametrize(
-    "text", ["", "FREQ=HOURLY", "BYDAY=MO", "FREQ=WEEKLY;BYDAY=XX", "FREQ=DAILY;COUNT=2;UNTIL=20260101", "FREQ=DAILY;FOO=1"]
+    "text",
+    ["", "FREQ=HOURLY", "BYDAY=MO", "FREQ=WEEKLY;BYDAY=XX", "FREQ=DAILY;COUNT=2;UNTIL=20260101", "FREQ=DAILY;FOO=1"],
 )
 def test_bad_rrule_text(text: str) -> None:
     with pytest.raises(ValueError):

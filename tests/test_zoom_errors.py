@@ -49,36 +49,62 @@ def resp(status: int, body: object = None, headers: dict[str, str] | None = None
 def test_codes(status: int, code: int, cls: type[Exception]) -> None:
     err = map_error(resp(status, {"code": code, "message": "m"}))
     assert type(err) is cls
-    assert (err.provider, err.status, err.vendor_code, err.tracking_id) == ("zoom", status, code, "v=2.0;clid=us05;rid=WEB_abc")
+    assert (err.provider, err.status, err.vendor_code, err.tracking_id) == (
+        "zoom",
+        status,
+        code,
+        "v=2.0;clid=us05;rid=WEB_abc",
+    )
 
 
 def test_validation_field_errors() -> None:
-    err = map_error(resp(400, {"code": 300, "message": "Validation Failed.",
-                               "errors": [{"field": "user_info.email", "message": "Invalid field."}]}))
+    err = map_error(
+        resp(
+            400,
+            {
+                "code": 300,
+                "message": "Validation Failed.",
+                "errors": [{"field": "user_info.email", "message": "Invalid field."}],
+            },
+        )
+    )
     assert isinstance(err, InvalidRequestError)
     assert err.field_errors == [{"field": "user_info.email", "message": "Invalid field."}]
     assert "user_info.email: Invalid field." in err.one_line()
 
 
 def test_per_second_429() -> None:
-    err = map_error(resp(429, {"code": 429, "message": "You have reached the maximum per-second rate limit for this API. "
-                                                       "Try again later."},
-                         {"X-RateLimit-Category": "Light", "X-RateLimit-Type": "QPS", "Retry-After": "1"}))
+    err = map_error(
+        resp(
+            429,
+            {
+                "code": 429,
+                "message": "You have reached the maximum per-second rate limit for this API. Try again later.",
+            },
+            {"X-RateLimit-Category": "Light", "X-RateLimit-Type": "QPS", "Retry-After": "1"},
+        )
+    )
     assert isinstance(err, RateLimitedError) and err.scope == "per_second" and err.category == "Light"
     assert err.retry_at is not None
 
 
 def test_daily_429_with_iso_retry_after() -> None:
-    err = map_error(resp(429, {"code": 429, "message": "Daily limit"},
-                         {"X-RateLimit-Category": "Heavy", "X-RateLimit-Type": "Daily-limit",
-                          "Retry-After": "2020-05-31T00:00:00Z"}))
+    err = map_error(
+        resp(
+            429,
+            {"code": 429, "message": "Daily limit"},
+            {"X-RateLimit-Category": "Heavy", "X-RateLimit-Type": "Daily-limit", "Retry-After": "2020-05-31T00:00:00Z"},
+        )
+    )
     assert isinstance(err, RateLimitedError) and err.scope == "daily"
     assert err.retry_at == datetime(2020, 5, 31, tzinfo=UTC)
 
 
 def test_per_host_meeting_limit() -> None:
-    message = ("You have exceeded the daily rate limit (100) of Meeting Create/Update API requests permitted for this "
-               "particular user. You may resume these requests at GMT 00:00:00.")
+    message = (
+        "You have exceeded the daily rate limit (100) of Meeting Create/Update API requests permitted for this "
+        "particular user. You may resume these requests at GMT 00:00:00."
+    )
     err = map_error(resp(429, {"code": 429, "message": message}))
     assert isinstance(err, RateLimitedError) and err.scope == "daily"
     assert err.category == "meeting create/update per host"

@@ -45,11 +45,20 @@ ZOOM_MEETING = {
     "join_url": "https://us05web.zoom.us/j/85746065432?pwd=xyz",
     "password": "Xy7@k2",
     "recurrence": {"type": 2, "repeat_interval": 1, "weekly_days": "3,5", "end_date_time": "2025-12-19T23:59:00Z"},
-    "occurrences": [{"occurrence_id": "1756821600000", "start_time": "2025-09-02T14:00:00Z", "duration": 50,
-                     "status": "available"}],
-    "settings": {"waiting_room": True, "join_before_host": False, "jbh_time": 0, "mute_upon_entry": True,
-                 "meeting_authentication": True, "authentication_domains": "staff.example,students.example",
-                 "auto_recording": "none", "use_pmi": False, "host_video": True},
+    "occurrences": [
+        {"occurrence_id": "1756821600000", "start_time": "2025-09-02T14:00:00Z", "duration": 50, "status": "available"}
+    ],
+    "settings": {
+        "waiting_room": True,
+        "join_before_host": False,
+        "jbh_time": 0,
+        "mute_upon_entry": True,
+        "meeting_authentication": True,
+        "authentication_domains": "staff.example,students.example",
+        "auto_recording": "none",
+        "use_pmi": False,
+        "host_video": True,
+    },
 }
 
 
@@ -82,27 +91,48 @@ def test_create_body() -> None:
             duration_minutes=50,
             timezone="America/Chicago",
             recurrence=Recurrence.parse("FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10"),
-            security=MeetingSecurity(passcode_required=True, waiting_room=WaitingRoom.EVERYONE, join_before_host=False,
-                                     mute_on_entry=True, authenticated_only=True, allowed_domains=["d.example"],
-                                     auto_recording=AutoRecording.CLOUD, join_before_host_minutes=5),
+            security=MeetingSecurity(
+                passcode_required=True,
+                waiting_room=WaitingRoom.EVERYONE,
+                join_before_host=False,
+                mute_on_entry=True,
+                authenticated_only=True,
+                allowed_domains=["d.example"],
+                auto_recording=AutoRecording.CLOUD,
+                join_before_host_minutes=5,
+            ),
             provider_options={"settings": {"watermark": True}},
         )
     )
     assert body == {
-        "topic": "Biology", "duration": 50, "type": 8, "start_time": "2026-09-02T09:00:00Z",
+        "topic": "Biology",
+        "duration": 50,
+        "type": 8,
+        "start_time": "2026-09-02T09:00:00Z",
         "timezone": "America/Chicago",
         "recurrence": {"type": 2, "repeat_interval": 1, "weekly_days": "2,4", "end_times": 10},
         "default_password": True,
-        "settings": {"waiting_room": True, "meeting_authentication": True, "authentication_domains": "d.example",
-                     "join_before_host": False, "jbh_time": 5, "mute_upon_entry": True, "auto_recording": "cloud",
-                     "watermark": True},
+        "settings": {
+            "waiting_room": True,
+            "meeting_authentication": True,
+            "authentication_domains": "d.example",
+            "join_before_host": False,
+            "jbh_time": 5,
+            "mute_upon_entry": True,
+            "auto_recording": "cloud",
+            "watermark": True,
+        },
     }
 
 
 def test_create_round_trip_through_zoom_shape() -> None:
-    create = MeetingCreate(topic="T", start_time=datetime(2026, 1, 5, 15, tzinfo=UTC),
-                           security=MeetingSecurity(passcode=SecretStr("abc123"), waiting_room=WaitingRoom.OFF,
-                                                    join_before_host=True, mute_on_entry=False))
+    create = MeetingCreate(
+        topic="T",
+        start_time=datetime(2026, 1, 5, 15, tzinfo=UTC),
+        security=MeetingSecurity(
+            passcode=SecretStr("abc123"), waiting_room=WaitingRoom.OFF, join_before_host=True, mute_on_entry=False
+        ),
+    )
     body = meeting_create_to_zoom(create)
     back = meeting_from_zoom({"id": 9, **body})
     assert back.topic == "T" and back.start_time == create.start_time and back.kind is MeetingKind.SCHEDULED
@@ -139,12 +169,29 @@ def test_topic_limit() -> None:
 
 
 def test_user_from_zoom() -> None:
-    raw = {"id": "KDcuGIm1QgePTO8WbOqwIQ", "email": "jchill@example.com", "first_name": "Jill", "last_name": "Chill",
-           "display_name": "Jill Chill", "type": 2, "status": "active", "role_id": "2", "timezone": "Asia/Shanghai",
-           "user_created_at": "2019-06-01T07:58:03Z", "dept": "Math", "pmi": 3542471135}
+    raw = {
+        "id": "KDcuGIm1QgePTO8WbOqwIQ",
+        "email": "jchill@example.com",
+        "first_name": "Jill",
+        "last_name": "Chill",
+        "display_name": "Jill Chill",
+        "type": 2,
+        "status": "active",
+        "role_id": "2",
+        "timezone": "Asia/Shanghai",
+        "user_created_at": "2019-06-01T07:58:03Z",
+        "dept": "Math",
+        "pmi": 3542471135,
+    }
     u = user_from_zoom(raw)
     assert (u.id, u.email, u.status, u.licensed, u.license_type, u.org_unit) == (
-        "KDcuGIm1QgePTO8WbOqwIQ", "jchill@example.com", UserStatus.ACTIVE, True, "licensed", "Math")
+        "KDcuGIm1QgePTO8WbOqwIQ",
+        "jchill@example.com",
+        UserStatus.ACTIVE,
+        True,
+        "licensed",
+        "Math",
+    )
     assert u.created_at == datetime(2019, 6, 1, 7, 58, 3, tzinfo=UTC) and u.raw == raw
     pending = user_from_zoom({"email": "new@example.com", "status": "pending", "type": 1})
     assert pending.id is None and pending.status is UserStatus.PENDING and pending.licensed is False
@@ -162,8 +209,9 @@ def test_user_create_actions(activation: UserActivation, action: str) -> None:
 def test_user_create_autocreate_needs_password() -> None:
     with pytest.raises(UnrepresentableError, match="needs a password"):
         user_create_to_zoom(UserCreate(email="a@b.example", activation=UserActivation.PASSWORD))
-    body = user_create_to_zoom(UserCreate(email="a@b.example", activation=UserActivation.PASSWORD,
-                                          password=SecretStr("S3cret!!")))
+    body = user_create_to_zoom(
+        UserCreate(email="a@b.example", activation=UserActivation.PASSWORD, password=SecretStr("S3cret!!"))
+    )
     assert body["action"] == "autoCreate" and body["user_info"]["password"] == "S3cret!!"
 
 

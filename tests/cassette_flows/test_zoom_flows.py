@@ -49,8 +49,9 @@ def zoom(fake: FakeZoom) -> Iterator[ZoomProvider]:
     if live("zoom"):
         provider: Any = confkit.connect("zoom")
     else:
-        provider = ZoomProvider.from_settings(dict(SANDBOX.settings), client=httpx.Client(transport=fake),
-                                              clock=fake.clock)
+        provider = ZoomProvider.from_settings(
+            dict(SANDBOX.settings), client=httpx.Client(transport=fake), clock=fake.clock
+        )
     with provider:
         yield provider
 
@@ -67,8 +68,15 @@ def test_users_list_over_pages(zoom: ZoomProvider) -> None:
 
 
 def test_user_create_get_and_status(zoom: ZoomProvider) -> None:
-    created = zoom.create_user(UserCreate(email="new.student@students.lincoln-usd.example", first_name="New",
-                                          last_name="Student", licensed=False, activation=UserActivation.SSO))
+    created = zoom.create_user(
+        UserCreate(
+            email="new.student@students.lincoln-usd.example",
+            first_name="New",
+            last_name="Student",
+            licensed=False,
+            activation=UserActivation.SSO,
+        )
+    )
     assert created.id
     got = zoom.get_user(created.id)
     assert got.email == "new.student@students.lincoln-usd.example"
@@ -80,25 +88,40 @@ def test_user_create_get_and_status(zoom: ZoomProvider) -> None:
 
 def test_meetings_list_over_pages(zoom: ZoomProvider) -> None:
     for n in range(3):
-        zoom.create_meeting(HOST, MeetingCreate(topic=f"Homeroom {n}", start_time=datetime(2026, 2, 2 + n, 15, tzinfo=UTC),
-                                                duration_minutes=30, security=MeetingSecurity(passcode_required=True)))
+        zoom.create_meeting(
+            HOST,
+            MeetingCreate(
+                topic=f"Homeroom {n}",
+                start_time=datetime(2026, 2, 2 + n, 15, tzinfo=UTC),
+                duration_minutes=30,
+                security=MeetingSecurity(passcode_required=True),
+            ),
+        )
     pages = list(zoom.iter_meeting_pages(HOST, page_size=2))
     assert len(pages) >= 2
     assert {m.topic for p in pages for m in p.items} >= {"Homeroom 0", "Homeroom 1", "Homeroom 2"}
 
 
 def test_meeting_create_get_patch_delete(zoom: ZoomProvider) -> None:
-    created = zoom.create_meeting(HOST, MeetingCreate(
-        topic="Algebra I - P3",
-        start_time=datetime(2026, 2, 3, 15, tzinfo=UTC),
-        duration_minutes=50,
-        timezone="America/Chicago",
-        # Zoom's description lists weekly_days as one digit; several days ("2,4") are also accepted by Zoom.
-        recurrence=Recurrence.parse("FREQ=WEEKLY;BYDAY=TU;UNTIL=20260526T235900Z"),
-        security=MeetingSecurity(passcode_required=True, waiting_room=WaitingRoom.EVERYONE, join_before_host=False,
-                                 mute_on_entry=True, authenticated_only=True,
-                                 allowed_domains=["staff.lincoln-usd.example", "students.lincoln-usd.example"]),
-    ))
+    created = zoom.create_meeting(
+        HOST,
+        MeetingCreate(
+            topic="Algebra I - P3",
+            start_time=datetime(2026, 2, 3, 15, tzinfo=UTC),
+            duration_minutes=50,
+            timezone="America/Chicago",
+            # Zoom's description lists weekly_days as one digit; several days ("2,4") are also accepted by Zoom.
+            recurrence=Recurrence.parse("FREQ=WEEKLY;BYDAY=TU;UNTIL=20260526T235900Z"),
+            security=MeetingSecurity(
+                passcode_required=True,
+                waiting_room=WaitingRoom.EVERYONE,
+                join_before_host=False,
+                mute_on_entry=True,
+                authenticated_only=True,
+                allowed_domains=["staff.lincoln-usd.example", "students.lincoln-usd.example"],
+            ),
+        ),
+    )
     assert created.recurrence is not None and created.security.passcode_required
     got = zoom.get_meeting(created.id)
     assert got.security.waiting_room is WaitingRoom.EVERYONE and got.security.join_before_host is False
@@ -113,10 +136,15 @@ def test_account_settings_and_locks(zoom: ZoomProvider) -> None:
     settings = zoom.get_account_settings()
     assert set(settings.sections) == {"schedule_meeting", "in_meeting", "meeting_security"}
     zoom.update_account_settings(
-        {"schedule_meeting": {"join_before_host": False}, "in_meeting": {"who_can_share_screen": "host"},
-         "meeting_security": {"waiting_room": True, "meeting_password": True}},
-        locks={"meeting_security": {"waiting_room": True, "meeting_password": True},
-               "schedule_meeting": {"join_before_host": True}},
+        {
+            "schedule_meeting": {"join_before_host": False},
+            "in_meeting": {"who_can_share_screen": "host"},
+            "meeting_security": {"waiting_room": True, "meeting_password": True},
+        },
+        locks={
+            "meeting_security": {"waiting_room": True, "meeting_password": True},
+            "schedule_meeting": {"join_before_host": True},
+        },
     )
     after = zoom.get_account_settings()
     assert after.sections["meeting_security"]["waiting_room"] is True

@@ -17,8 +17,13 @@ def meeting(district: District) -> MeetingCreate:
         duration_minutes=45,
         timezone="America/Chicago",
         recurrence=Recurrence.parse("FREQ=WEEKLY;BYDAY=MO,WE;COUNT=8"),
-        security=MeetingSecurity(passcode_required=True, waiting_room=WaitingRoom.EVERYONE, join_before_host=False,
-                                 mute_on_entry=True, authenticated_only=True),
+        security=MeetingSecurity(
+            passcode_required=True,
+            waiting_room=WaitingRoom.EVERYONE,
+            join_before_host=False,
+            mute_on_entry=True,
+            authenticated_only=True,
+        ),
     )
 
 
@@ -26,7 +31,9 @@ HARNESS = Harness(
     name="zoom",
     platform=SANDBOX,
     meeting=meeting,
-    update=MeetingUpdate(topic="Conformance - Chemistry (moved)",
-                         security=MeetingSecurity(waiting_room=WaitingRoom.OFF, mute_on_entry=False)),
+    update=MeetingUpdate(
+        topic="Conformance - Chemistry (moved)",
+        security=MeetingSecurity(waiting_room=WaitingRoom.OFF, mute_on_entry=False),
+    ),
     user_page_size=100,
 )

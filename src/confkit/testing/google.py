@@ -1,0 +1,1585 @@
+"""FakeGoogle: a stateful, in-process fake of the Google Workspace APIs confkit uses, served as an httpx transport.
+
+Use it wherever a real Workspace domain would be needed::
+
+    fake = FakeGoogle()                                   # knows the sandbox service account
+    fake.add_user("teacher@district.example", first_name="Ada", last_name="Adams", org_unit="/Staff")
+    client = httpx.Client(transport=fake)                 # no sockets, no network
+    google = GoogleProvider.from_settings(SANDBOX.settings | {"admin_email": ...}, client=client)
+
+What it models, operation by operation after the discovery documents bundled with
+google-api-python-client (routes, declared query parameters, scopes and request-body schemas are
+read from them, so the fake and the contract check agree by construction):
+
+* **OAuth** ``POST https://oauth2.googleapis.com/token`` with the JWT-bearer grant. The assertion
+  is checked the way Google does: three base64url parts, ``RS256``, ``kid`` = the key id, ``iss``
+  a registered service account, ``aud`` the token URL, a lifetime of at most an hour, the RS256
+  signature (verified with the service account's public key), ``sub`` an existing, unsuspended
+  user, and every requested scope authorised for domain-wide delegation (:attr:`dwd_scopes`).
+  API calls need ``Authorization: Bearer``; a token carries its user and scopes, and a call whose
+  discovery method accepts none of them gets Google's 403 ``insufficientPermissions``.
+* **Calendar v3** ``events.list/get/insert/patch/delete`` on a user's own calendar. An insert with
+  ``conferenceDataVersion=1`` and a ``hangoutsMeet`` create request gets a Meet space and
+  ``conferenceData`` (status ``success``); with version 0 the conference data is ignored, as
+  Google does. Deleted events stay readable with ``status: cancelled``.
+* **Meet v2** ``spaces.create/get/patch/endActiveConference``: ``get`` takes ``spaces/{id}`` or the
+  meeting-code alias, ``patch`` only ``spaces/{id}``; ``updateMask`` is honoured path by path;
+  only the owner sees or changes ``config``; ``endActiveConference`` only on app-created spaces.
+* **Directory v1** ``users.list/get/insert/patch`` (``customer``/``domain``, ``query`` with
+  ``isSuspended=``, ``isAdmin=``, ``orgUnitPath=``), ``orgunits.list``. Admin calls need an admin.
+* **Cloud Identity v1** ``policies.list`` with the CEL filter confkit sends; super admins only.
+* **Reports v1** ``activities.list`` for application ``meet`` (newest first, int64 as strings,
+  audit meeting codes in the ``NTBTYDTXBE`` form).
+
+Faults (``fail_next``, ``server_error_next``, ``reset_connection_next`` and ``slow`` from
+:class:`~confkit.testing.FakeAPI`, plus :meth:`FakeGoogle.rate_limit_next` (429),
+:meth:`FakeGoogle.rate_limit_403_next` (403 ``rateLimitExceeded``) and :meth:`FakeGoogle.expire_tokens`)
+answer with Google's own error bodies. Deliberate strictness: undeclared query parameters and body
+fields unknown to the discovery schema are refused with 400 (Calendar and Directory would ignore
+them) so contract violations fail fast; set ``strict = False`` to ignore them.
+
+Like every confkit fake it is an :class:`httpx.MockTransport` (through :class:`FakeAPI`) that does
+not override ``handle_request``: vcrpy records and replays httpx traffic by patching
+``MockTransport.handle_request``, so cassettes are recorded from this fake.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+import json
+import re
+import string
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+from zoneinfo import ZoneInfo
+
+import googleapiclient
+import httpx
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from dateutil.rrule import rrulestr
+
+from confkit.http.clock import Clock
+from confkit.models import AutoRecording, MeetingSecurity, ScreenSharing, WaitingRoom
+from confkit.providers.google.scopes import ALL_SCOPES
+from confkit.sandbox import ClassMeeting, District, SandboxPlatform
+from confkit.testing._fake import (
+    Call,
+    CursorError,
+    Cursors,
+    FakeAPI,
+    Fault,
+    Reply,
+    canonical_json,
+    deep_merge,
+    json_response,
+    route,
+)
+
+TOKEN_URL = "https://oauth2.googleapis.com/token"
+JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+DEFAULT_CUSTOMER = "C03fake7x"
+MEET_ICON = (
+    "https://fonts.gstatic.com/s/i/productlogos/meet_2020q4/v6/web-512dp/logo_meet_2020q4_color_2x_web_512dp.png"
+)
+#: Query parameters every Google API accepts (discovery "parameters" of the service).
+STANDARD_QUERY = frozenset(
+    {
+        "alt",
+        "fields",
+        "key",
+        "oauth_token",
+        "prettyPrint",
+        "quotaUser",
+        "userIp",
+        "access_token",
+        "upload_protocol",
+        "uploadType",
+        "callback",
+        "$.xgafv",
+    }
+)
+_DOCS = {
+    "calendar": "calendar.v3.json",
+    "meet": "meet.v2.json",
+    "directory": "admin.directory_v1.json",
+    "reports": "admin.reports_v1.json",
+    "cloudidentity": "cloudidentity.v1.json",
+}
+STATUS_NAMES = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    409: "ALREADY_EXISTS",
+    410: "NOT_FOUND",
+    412: "FAILED_PRECONDITION",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    502: "UNAVAILABLE",
+    503: "UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
+}
+LEGACY_REASONS = {
+    400: "badRequest",
+    401: "authError",
+    403: "forbidden",
+    404: "notFound",
+    409: "duplicate",
+    410: "deleted",
+    429: "rateLimitExceeded",
+    500: "backendError",
+    503: "backendError",
+}
+
+H = TypeVar("H", bound=Callable[..., httpx.Response])
+
+# -- the discovery documents ------------------------------------------------------------------------
+
+
+@cache
+def discovery(api: str) -> dict[str, Any]:
+    """A bundled discovery document (``calendar``, ``meet``, ``directory``, ``reports``, ``cloudidentity``)."""
+    folder = Path(googleapiclient.__file__).parent / "discovery_cache" / "documents"
+    doc: dict[str, Any] = json.loads((folder / _DOCS[api]).read_text(encoding="utf-8"))
+    return doc
+
+
+@cache
+def _methods() -> dict[str, tuple[str, dict[str, Any]]]:
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+
+    def walk(api: str, resources: dict[str, Any]) -> None:
+        for res in resources.values():
+            for method in res.get("methods", {}).values():
+                found[method["id"]] = (api, method)
+            walk(api, res.get("resources", {}))
+
+    for api in _DOCS:
+        walk(api, discovery(api).get("resources", {}))
+    return found
+
+
+def method_spec(method_id: str) -> tuple[str, dict[str, Any]]:
+    """``(api, discovery method)`` of a method id such as ``meet.spaces.patch``."""
+    return _methods()[method_id]
+
+
+def gapi(method_id: str) -> Callable[[H], H]:
+    """Route a handler to a discovery method: URL, HTTP method and declared query parameters come
+    from the bundled document; the method's accepted scopes travel in the route's metadata."""
+    api, method = method_spec(method_id)
+    doc = discovery(api)
+    path = method.get("flatPath") or method["path"]
+    url = doc["rootUrl"].rstrip("/") + "/" + (doc.get("servicePath", "") + path).lstrip("/")
+    query = {n for n, p in method.get("parameters", {}).items() if p.get("location") == "query"} | STANDARD_QUERY
+    return route(method["httpMethod"], url, query=query, api=api, method_id=method_id, scopes=method.get("scopes", []))
+
+
+def schema_problems(value: Any, schema: Mapping[str, Any], api: str, where: str = "") -> list[tuple[str, str]]:
+    """``(field, message)`` for each way ``value`` breaks a discovery schema (types, enums, unknown fields)."""
+    if "$ref" in schema:
+        schema = discovery(api)["schemas"][schema["$ref"]]
+    kind = schema.get("type") or ("object" if "properties" in schema else None)
+    name = where or "body"
+    if value is None or kind in (None, "any"):
+        return []
+    if kind == "object":
+        if not isinstance(value, dict):
+            return [(name, "must be an object")]
+        props = schema.get("properties", {})
+        extra = schema.get("additionalProperties")
+        problems: list[tuple[str, str]] = []
+        for key, item in value.items():
+            path = f"{where}.{key}" if where else key
+            if key in props:
+                problems += schema_problems(item, props[key], api, path)
+            elif extra:
+                problems += schema_problems(item, extra, api, path)
+            elif props:
+                problems.append((path, "Cannot find field."))
+        return problems
+    if kind == "array":
+        if not isinstance(value, list):
+            return [(name, "must be an array")]
+        return [p for i, item in enumerate(value) for p in schema_problems(item, schema["items"], api, f"{name}[{i}]")]
+    if kind == "string":
+        if schema.get("format") in ("int64", "uint64") and isinstance(value, int) and not isinstance(value, bool):
+            return []
+        if not isinstance(value, str):
+            return [(name, "must be a string")]
+        if schema.get("enum") and value not in schema["enum"]:
+            return [(name, f"Invalid value {value!r}; use one of {', '.join(schema['enum'])}")]
+        return []
+    if kind == "integer":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return [] if ok else [(name, "must be an integer")]
+    if kind == "number":
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return [] if ok else [(name, "must be a number")]
+    if kind == "boolean":
+        return [] if isinstance(value, bool) else [(name, "must be a boolean")]
+    return []
+
+
+# -- errors --------------------------------------------------------------------------------------------
+
+
+def google_error(
+    status: int,
+    message: str,
+    reason: str | None = None,
+    *,
+    domain: str = "global",
+    legacy: bool = True,
+    location: str | None = None,
+    details: list[dict[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Reply:
+    """Google's error body. ``legacy`` adds the ``errors[]`` array (Calendar, Directory, Reports)."""
+    error: dict[str, Any] = {"code": status, "message": message, "status": STATUS_NAMES.get(status, "UNKNOWN")}
+    if legacy:
+        item: dict[str, Any] = {"message": message, "domain": domain, "reason": reason or LEGACY_REASONS.get(status)}
+        if location:
+            item |= {"location": location, "locationType": "parameter"}
+        error["errors"] = [item]
+    if details:
+        error["details"] = details
+    return Reply(status, {"error": error}, headers)
+
+
+def _error_info(reason: str, service: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            "reason": reason,
+            "domain": "googleapis.com",
+            "metadata": {"service": service},
+        }
+    ]
+
+
+def _bad_request(api: str, problems: list[tuple[str, str]]) -> Reply:
+    field, message = problems[0]
+    if api in ("meet", "cloudidentity"):
+        violations = [{"field": f, "description": m} for f, m in problems]
+        return google_error(
+            400,
+            f"Invalid JSON payload received. Unknown name or bad value at '{field}': {message}",
+            legacy=False,
+            details=[{"@type": "type.googleapis.com/google.rpc.BadRequest", "fieldViolations": violations}],
+        )
+    return google_error(400, f"Invalid value at '{field}': {message}", "invalid", location=field)
+
+
+# -- small helpers -------------------------------------------------------------------------------------
+
+
+def rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _parse_rfc3339(value: str, field: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+    except ValueError:
+        raise google_error(400, f"Bad Request: {field} is not an RFC 3339 timestamp", location=field) from None
+    if parsed.tzinfo is None:
+        raise google_error(400, f"Bad Request: {field} needs a time-zone offset", location=field)
+    return parsed
+
+
+def _b64url_json(part: str) -> Any:
+    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+
+
+def _b64url(part: str) -> bytes:
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def audit_code(code: str) -> str:
+    """A Meet code as the audit log writes it: ``abc-mnop-xyz`` -> ``ABCMNOPXYZ``."""
+    return code.replace("-", "").upper()
+
+
+# -- the fake ------------------------------------------------------------------------------------------
+
+
+class FakeGoogle(FakeAPI):
+    """A faithful, stateful, in-process fake of Calendar, Meet, Directory, Reports and Cloud Identity.
+
+    State is plain JSON-able dicts exactly as Google returns them, open to tests: :attr:`users`
+    (by id, the ``users.get`` shape), :attr:`org_units` (by path), :attr:`events` (calendar id ->
+    event id -> event), :attr:`spaces` (by space id), :attr:`policies` and :attr:`activities`.
+    :attr:`requests` logs every request received, in order.
+
+    ``clock`` drives token expiry and "now"; ``seed`` makes ids, meeting codes and tokens
+    reproducible. ``service_accounts`` maps a service account's email to its RSA public key (the
+    sandbox service account is registered by default); :attr:`dwd_scopes` are the scopes its
+    client id is authorised for under domain-wide delegation (all of confkit's by default).
+    """
+
+    TOKEN_URL = TOKEN_URL
+
+    def __init__(
+        self,
+        *,
+        clock: Clock | None = None,
+        seed: int = 0,
+        customer_id: str = DEFAULT_CUSTOMER,
+        domains: Iterable[str] = ("lincoln-usd.example",),
+        organization: str = "Lincoln Unified (sandbox)",
+        service_accounts: Mapping[str, rsa.RSAPublicKey] | None = None,
+        dwd_scopes: Iterable[str] = ALL_SCOPES,
+        token_ttl: int = 3600,
+    ) -> None:
+        super().__init__(clock=clock, seed=seed)
+        self.customer_id = customer_id
+        self.domains = set(domains)
+        self.token_ttl = token_ttl
+        #: Refuse undeclared query parameters and unknown body fields (Calendar/Directory ignore them).
+        self.strict = True
+        self.service_accounts: dict[str, tuple[str, rsa.RSAPublicKey]] = {}
+        for email, key in (
+            service_accounts or {SANDBOX_SERVICE_ACCOUNT["client_email"]: _sandbox_public_key()}
+        ).items():
+            kid = SANDBOX_SERVICE_ACCOUNT["private_key_id"] if email == SANDBOX_SERVICE_ACCOUNT["client_email"] else ""
+            self.service_accounts[email] = (kid, key)
+        self.dwd_scopes: set[str] = set(dwd_scopes)
+        self.users: dict[str, dict[str, Any]] = {}
+        self.org_units: dict[str, dict[str, Any]] = {}
+        self.events: dict[str, dict[str, dict[str, Any]]] = {}
+        self.spaces: dict[str, dict[str, Any]] = {}
+        self.policies: list[dict[str, Any]] = []
+        self.activities: list[dict[str, Any]] = []
+        self.tokens_issued = 0
+        #: Conferences created from now on stay ``pending`` for this many ``events.get`` reads.
+        self.pending_conference_reads = 0
+        self._pending_conferences: dict[str, tuple[int, str]] = {}
+        self._space_meta: dict[str, dict[str, Any]] = {}  # owner, origin ("api" | "calendar")
+        self._tokens: dict[str, tuple[str, frozenset[str], datetime]] = {}
+        self._expired: set[str] = set()
+        self._cursors = Cursors(self, ttl=3 * 24 * 3600)
+        self._root = self._new_org_unit("/", organization, None)
+
+    # -- seeding (no HTTP) --------------------------------------------------------------------------
+
+    def add_org_unit(self, path: str, description: str = "") -> dict[str, Any]:
+        """Add an org unit (and its missing parents) directly; returns the ``orgunits`` dict."""
+        if not path.startswith("/") or path == "/":
+            raise ValueError("an org unit path starts with / and is not the root")
+        with self._lock:
+            parent = path.rsplit("/", 1)[0] or "/"
+            if parent not in self.org_units:
+                self.add_org_unit(parent)
+            if path not in self.org_units:
+                self._new_org_unit(path, path.rsplit("/", 1)[1], parent, description)
+            return self.org_units[path]
+
+    def add_user(
+        self,
+        email: str,
+        *,
+        first_name: str = "",
+        last_name: str = "",
+        org_unit: str = "/",
+        is_admin: bool = False,
+        is_delegated_admin: bool = False,
+        suspended: bool = False,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """Add a user directly (no HTTP) and return the stored ``users.get`` dict."""
+        with self._lock:
+            if self._find_user(email) is not None:
+                raise ValueError(f"a user with email {email!r} already exists")
+            if email.split("@", 1)[-1] not in self.domains:
+                self.domains.add(email.split("@", 1)[-1])
+            if org_unit != "/" and org_unit not in self.org_units:
+                self.add_org_unit(org_unit)
+            body = {
+                "primaryEmail": email,
+                "name": {"givenName": first_name, "familyName": last_name},
+                "orgUnitPath": org_unit,
+                "suspended": suspended,
+                **extra,
+            }
+            user = self._new_user(body)
+            user["isAdmin"] = is_admin
+            user["isDelegatedAdmin"] = is_delegated_admin
+            return user
+
+    def add_event(
+        self,
+        organizer: str,
+        body: dict[str, Any],
+        *,
+        meet: bool = True,
+        space_config: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Insert a Calendar event directly (no HTTP), with a Meet conference whose space has
+        ``space_config`` merged over the defaults; returns the stored event."""
+        with self._lock:
+            user = self._find_user(organizer)
+            if user is None:
+                raise ValueError(f"no user {organizer!r}")
+            data = copy.deepcopy(body)
+            if meet:
+                data["conferenceData"] = {
+                    "createRequest": {
+                        "requestId": f"seed-{len(self.spaces)}",
+                        "conferenceSolutionKey": {"type": "hangoutsMeet"},
+                    }
+                }
+            try:
+                event = self._insert_event(user["primaryEmail"], data, conference_version=1 if meet else 0)
+            except Reply as reply:
+                raise ValueError(f"Calendar would refuse this event: {reply.body}") from None
+            if meet and space_config:
+                space = self.space_by_code(event["conferenceData"]["conferenceId"])
+                deep_merge(space["config"], space_config)
+            return event
+
+    def add_policy(
+        self,
+        setting: str,
+        value: dict[str, Any],
+        *,
+        org_unit: str = "/",
+        sort_order: float = 1,
+        type: Literal["ADMIN", "SYSTEM"] = "ADMIN",
+    ) -> dict[str, Any]:
+        """Add a Cloud Identity policy (``setting`` like ``meet.safety_domain``) for an org unit."""
+        with self._lock:
+            ou = self.org_units[org_unit] if org_unit in self.org_units else self.add_org_unit(org_unit)
+            ou_id = ou["orgUnitId"].removeprefix("id:")
+            policy = {
+                "name": "policies/" + self._id(string.ascii_letters + string.digits, 28),
+                "customer": f"customers/{self.customer_id}",
+                "policyQuery": {
+                    "orgUnit": f"orgUnits/{ou_id}",
+                    "query": f"entity.org_units.exists(org_unit, org_unit.org_unit_id == orgUnitId('{ou_id}'))",
+                    "sortOrder": sort_order,
+                },
+                "setting": {"type": f"settings/{setting.removeprefix('settings/')}", "value": dict(value)},
+                "type": type,
+            }
+            self.policies.append(policy)
+            return policy
+
+    def add_meet_activity(
+        self,
+        event_name: str,
+        *,
+        actor_email: str | None,
+        meeting_code: str,
+        organizer_email: str,
+        time: datetime,
+        duration_seconds: int = 0,
+        is_external: bool = False,
+        **parameters: str | int | bool,
+    ) -> dict[str, Any]:
+        """Add one Meet audit-log activity (``call_ended`` ...); the code is stored as the log writes it."""
+        params: list[dict[str, Any]] = [
+            {"name": "meeting_code", "value": audit_code(meeting_code)},
+            {"name": "organizer_email", "value": organizer_email},
+            {"name": "is_external", "boolValue": is_external},
+            {"name": "duration_seconds", "intValue": str(duration_seconds)},
+            {"name": "start_timestamp_seconds", "intValue": str(int(time.timestamp()) - duration_seconds)},
+        ]
+        for name, val in parameters.items():
+            if isinstance(val, bool):
+                params.append({"name": name, "boolValue": val})
+            elif isinstance(val, int):
+                params.append({"name": name, "intValue": str(val)})
+            else:
+                params.append({"name": name, "value": val})
+        with self._lock:
+            actor: dict[str, Any] = (
+                {
+                    "callerType": "USER",
+                    "email": actor_email,
+                    "profileId": (self._find_user(actor_email) or {}).get("id", ""),
+                }
+                if actor_email
+                else {"callerType": "KEY", "key": "HANGOUTS_EXTERNAL_OR_ANONYMOUS"}
+            )
+            activity = {
+                "kind": "admin#reports#activity",
+                "id": {
+                    "time": rfc3339(time),
+                    "uniqueQualifier": str(self.rng.randint(10**17, 10**18)),
+                    "applicationName": "meet",
+                    "customerId": self.customer_id,
+                },
+                "etag": f'"{self._id(string.ascii_letters, 20)}"',
+                "actor": actor,
+                "events": [{"type": "call", "name": event_name, "parameters": params}],
+            }
+            self.activities.append(activity)
+            return activity
+
+    def add_space(
+        self, owner: str, config: dict[str, Any] | None = None, *, app_created: bool = True
+    ) -> dict[str, Any]:
+        """Create a Meet space directly (no HTTP), owned by ``owner``; returns the stored space."""
+        with self._lock:
+            user = self._find_user(owner)
+            if user is None:
+                raise ValueError(f"no user {owner!r}")
+            return self._new_space(user["primaryEmail"], origin="api" if app_created else "calendar", config=config)
+
+    def space_by_code(self, code: str) -> dict[str, Any]:
+        """The stored space behind a meeting code (``abc-mnop-xyz``)."""
+        with self._lock:
+            for space in self.spaces.values():
+                if space["meetingCode"] == code:
+                    return space
+        raise KeyError(code)
+
+    def start_conference(self, code: str) -> str:
+        """Start a call in the space behind ``code``; returns the conference record name."""
+        with self._lock:
+            space = self.space_by_code(code)
+            record = "conferenceRecords/" + self._id(string.ascii_lowercase + string.digits, 20)
+            space["activeConference"] = {"conferenceRecord": record}
+            return record
+
+    # -- faults (see FakeAPI for fail_next, server_error_next, reset_connection_next, slow) ------------
+
+    def rate_limit_next(self, *, times: int = 1, path: str | None = None, retry_after: str | None = None) -> None:
+        """Answer the next matching request(s) with Google's 429 ``RESOURCE_EXHAUSTED`` / ``rateLimitExceeded``."""
+        headers = {"Retry-After": retry_after} if retry_after else None
+        reply = google_error(
+            429,
+            "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute'.",
+            "rateLimitExceeded",
+            headers=headers,
+        )
+        self.add_fault(Fault(times, path, respond=lambda _req: reply.response()))
+
+    def rate_limit_403_next(
+        self,
+        *,
+        times: int = 1,
+        path: str | None = None,
+        reason: Literal["rateLimitExceeded", "userRateLimitExceeded", "dailyLimitExceeded", "quotaExceeded"] = (
+            "rateLimitExceeded"
+        ),
+    ) -> None:
+        """Answer the next matching request(s) with the legacy 403 rate limit (Calendar, Directory)."""
+        messages = {
+            "rateLimitExceeded": "Rate Limit Exceeded",
+            "userRateLimitExceeded": "User Rate Limit Exceeded",
+            "dailyLimitExceeded": "Daily Limit Exceeded",
+            "quotaExceeded": "Calendar usage limits exceeded.",
+        }
+        reply = google_error(403, messages[reason], reason, domain="usageLimits")
+        self.add_fault(Fault(times, path, respond=lambda _req: reply.response()))
+
+    def expire_tokens(self) -> None:
+        """Every access token issued so far now answers 401 ``UNAUTHENTICATED``."""
+        with self._lock:
+            self._expired.update(self._tokens)
+
+    def grant_of(self, request: httpx.Request) -> tuple[str, frozenset[str]] | None:
+        """Whom a logged request's bearer token impersonates, and with which scopes (``None``: no token)."""
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        with self._lock:
+            found = self._tokens.get(token) if scheme.lower() == "bearer" else None
+        return (found[0], found[1]) if found else None
+
+    def snapshot(self) -> str:
+        """Canonical JSON of the whole domain (no tokens), for byte-for-byte comparisons."""
+        with self._lock:
+            return canonical_json(
+                {
+                    "users": self.users,
+                    "org_units": self.org_units,
+                    "events": self.events,
+                    "spaces": self.spaces,
+                    "space_owners": self._space_meta,
+                    "policies": self.policies,
+                    "activities": self.activities,
+                }
+            )
+
+    # -- hooks of FakeAPI ------------------------------------------------------------------------------
+
+    def fault_applies(self, request: httpx.Request) -> bool:
+        # A fault without a path spares the token endpoint: it targets API calls.
+        return str(request.url.copy_with(query=None)) != TOKEN_URL
+
+    def error_body(self, status: int) -> Any:
+        reason = httpx.codes.get_reason_phrase(status) or "Error"
+        return google_error(status, reason).body
+
+    def undeclared_query(self, call: Call, names: list[str]) -> Reply | None:
+        if not self.strict:
+            return None
+        return google_error(
+            400,
+            f"Invalid parameter: {names[0]} is not a parameter of {call.route.meta['method_id']}",
+            "invalidParameter",
+            location=names[0],
+        )
+
+    def before(self, call: Call) -> None:
+        if "method_id" not in call.route.meta:
+            return
+        subject, scopes = self._authenticate(call)
+        accepted = set(call.route.meta["scopes"])
+        if not scopes & accepted:
+            method = call.route.meta["method_id"]
+            raise google_error(
+                403,
+                "Request had insufficient authentication scopes.",
+                "insufficientPermissions",
+                details=_error_info("ACCESS_TOKEN_SCOPE_INSUFFICIENT", method),
+            )
+        call.state["subject"] = subject
+        api = call.route.meta["api"]
+        user = self._find_user(subject) or {}
+        if api in ("directory", "reports") and not (user.get("isAdmin") or user.get("isDelegatedAdmin")):
+            raise google_error(403, "Not Authorized to access this resource/api", "forbidden")
+        if api == "cloudidentity" and not user.get("isAdmin"):
+            raise google_error(403, "The caller does not have permission", legacy=False)
+
+    # -- auth -------------------------------------------------------------------------------------------
+
+    def _authenticate(self, call: Call) -> tuple[str, frozenset[str]]:
+        scheme, _, token = call.request.headers.get("authorization", "").partition(" ")
+        found = self._tokens.get(token) if scheme.lower() == "bearer" else None
+        if found is None or token in self._expired or self.now() >= found[2]:
+            raise google_error(
+                401,
+                "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or "
+                "other valid authentication credential.",
+                "authError",
+                location="Authorization",
+            )
+        return found[0], found[1]
+
+    @route("POST", TOKEN_URL, query=None)
+    def _token(self, call: Call) -> httpx.Response:
+        def refuse(status: int, error: str, description: str) -> httpx.Response:
+            return json_response(status, {"error": error, "error_description": description})
+
+        if call.request.url.query:
+            return refuse(400, "invalid_request", "Parameters belong in the form body")
+        form = call.form()
+        if form.get("grant_type") != JWT_BEARER:
+            return refuse(400, "unsupported_grant_type", f"Invalid grant_type: {form.get('grant_type', '')}")
+        parts = form.get("assertion", "").split(".")
+        try:
+            if len(parts) != 3:
+                raise ValueError
+            header, claims, signature = _b64url_json(parts[0]), _b64url_json(parts[1]), _b64url(parts[2])
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            return refuse(
+                400, "invalid_grant", "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe"
+            )
+        if not isinstance(header, dict) or not isinstance(claims, dict):
+            return refuse(400, "invalid_grant", "Invalid JWT")
+        if header.get("alg") != "RS256" or header.get("typ") != "JWT":
+            return refuse(400, "invalid_grant", "Invalid JWT: alg must be RS256 and typ JWT")
+        account = self.service_accounts.get(str(claims.get("iss")))
+        if account is None:
+            return refuse(401, "invalid_client", "The OAuth client was not found.")
+        kid, public_key = account
+        if kid and header.get("kid") != kid:
+            return refuse(400, "invalid_grant", "Invalid JWT Signature.")
+        try:
+            public_key.verify(signature, f"{parts[0]}.{parts[1]}".encode("ascii"), padding.PKCS1v15(), hashes.SHA256())
+        except InvalidSignature:
+            return refuse(400, "invalid_grant", "Invalid JWT Signature.")
+        iat, exp = claims.get("iat"), claims.get("exp")
+        if claims.get("aud") != TOKEN_URL:
+            return refuse(400, "invalid_grant", "Invalid JWT: aud must be the token URL")
+        if not isinstance(iat, int) or not isinstance(exp, int) or not 0 < exp - iat <= 3600:
+            return refuse(400, "invalid_grant", "Invalid JWT: Token must be a short-lived token (60 minutes)")
+        scopes = frozenset(str(claims.get("scope", "")).split())
+        if not scopes:
+            return refuse(400, "invalid_scope", "Empty or missing scope not allowed.")
+        subject = claims.get("sub")
+        user = self._find_user(str(subject)) if subject else None
+        if not subject or user is None or user.get("suspended"):
+            return refuse(400, "invalid_grant", "Invalid email or User ID")
+        if not scopes <= self.dwd_scopes:
+            return refuse(
+                401,
+                "unauthorized_client",
+                "Client is unauthorized to retrieve access tokens using this method, or client not "
+                "authorized for any of the scopes requested.",
+            )
+        token = "ya29.fake-" + "".join(
+            self.noise.choice(string.ascii_letters + string.digits + "-_") for _ in range(60)
+        )
+        self._tokens[token] = (user["primaryEmail"], scopes, self.now() + timedelta(seconds=self.token_ttl))
+        self.tokens_issued += 1
+        return json_response(200, {"access_token": token, "expires_in": self.token_ttl - 1, "token_type": "Bearer"})
+
+    # -- shared helpers ---------------------------------------------------------------------------------
+
+    def _id(self, alphabet: str, length: int) -> str:
+        return "".join(self.rng.choice(alphabet) for _ in range(length))
+
+    def _body(self, call: Call, schema: str) -> dict[str, Any]:
+        api = call.route.meta["api"]
+        try:
+            body = call.json()
+        except ValueError:
+            raise google_error(400, "Invalid JSON payload received.", "parseError") from None
+        if body is None:
+            body = {}
+        if not isinstance(body, dict):
+            raise google_error(400, "Invalid JSON payload received: the body must be an object", "parseError")
+        problems = schema_problems(body, {"$ref": schema}, api)
+        if problems and self.strict:
+            raise _bad_request(api, problems)
+        return body
+
+    def _int_query(self, call: Call, name: str, default: int, low: int, high: int, *, clamp: bool = False) -> int:
+        raw = call.query.get(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise google_error(400, f"Invalid value '{raw}' for {name}", "invalid", location=name) from None
+        if clamp:
+            return max(low, min(value, high))
+        if not low <= value <= high:
+            raise google_error(
+                400,
+                f"Invalid value '{raw}'. Values must be within the range: [{low}, {high}]",
+                "invalid",
+                location=name,
+            )
+        return value
+
+    def _page(
+        self, call: Call, items: list[dict[str, Any]], size: int, *, meet_style: bool = False
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        key = canonical_json(
+            {k: v for k, v in sorted(call.query.items()) if k not in ("pageToken", "alt")}
+            | {"path": call.request.url.path}
+        )
+        token = call.query.get("pageToken")
+        offset = 0
+        if token:
+            try:
+                offset = self._cursors.offset(token, key)
+            except CursorError as exc:
+                raise google_error(
+                    400, f"Invalid page token: {exc}", "invalid", legacy=not meet_style, location="pageToken"
+                ) from None
+        chunk = items[offset : offset + size]
+        nxt = self._cursors.issue(offset + size, key) if offset + size < len(items) else None
+        return chunk, nxt
+
+    def _etag(self) -> str:
+        return f'"{self.rng.randint(10**15, 10**16 - 1)}"'
+
+    # -- Directory: org units and users --------------------------------------------------------------
+
+    def _new_org_unit(self, path: str, name: str, parent: str | None, description: str = "") -> dict[str, Any]:
+        ou: dict[str, Any] = {
+            "kind": "admin#directory#orgUnit",
+            "etag": self._etag(),
+            "name": name,
+            "description": description,
+            "orgUnitPath": path,
+            "orgUnitId": "id:03ph8a2z" + self._id(string.ascii_lowercase + string.digits, 7),
+        }
+        if parent is not None:
+            ou["parentOrgUnitPath"] = parent
+            ou["parentOrgUnitId"] = self.org_units[parent]["orgUnitId"]
+        self.org_units[path] = ou
+        return ou
+
+    def _find_user(self, ref: str) -> dict[str, Any] | None:
+        ref_l = ref.lower()
+        for user in self.users.values():
+            if user["id"] == ref or user["primaryEmail"].lower() == ref_l:
+                return user
+            if ref_l in (a.lower() for a in user.get("aliases", [])):
+                return user
+        return None
+
+    def _user(self, ref: str) -> dict[str, Any]:
+        user = self._find_user(ref)
+        if user is None:
+            raise google_error(404, "Resource Not Found: userKey", "notFound")
+        return user
+
+    def _new_user(self, body: dict[str, Any]) -> dict[str, Any]:
+        name = dict(body.get("name") or {})
+        name["fullName"] = f"{name.get('givenName', '')} {name.get('familyName', '')}".strip()
+        user_id = "1" + "".join(str(self.rng.randint(0, 9)) for _ in range(20))
+        stored = {k: copy.deepcopy(v) for k, v in body.items() if k not in ("password", "hashFunction", "name")}
+        user: dict[str, Any] = {
+            "kind": "admin#directory#user",
+            "id": user_id,
+            "etag": self._etag(),
+            "primaryEmail": body["primaryEmail"],
+            "name": name,
+            "isAdmin": False,
+            "isDelegatedAdmin": False,
+            "lastLoginTime": "1970-01-01T00:00:00.000Z",
+            "creationTime": rfc3339(self.now()),
+            "agreedToTerms": False,
+            "suspended": False,
+            "archived": False,
+            "changePasswordAtNextLogin": False,
+            "ipWhitelisted": False,
+            "emails": [{"address": body["primaryEmail"], "primary": True}],
+            "customerId": self.customer_id,
+            "orgUnitPath": "/",
+            "isMailboxSetup": True,
+            "isEnrolledIn2Sv": False,
+            "isEnforcedIn2Sv": False,
+            "includeInGlobalAddressList": True,
+        }
+        user.update(stored)
+        if user.get("suspended"):
+            user["suspensionReason"] = "ADMIN"
+        self.users[user_id] = user
+        return user
+
+    def _customer_ok(self, customer: str) -> bool:
+        return customer in ("my_customer", self.customer_id)
+
+    @gapi("directory.users.list")
+    def _list_users(self, call: Call) -> httpx.Response:
+        customer, domain = call.query.get("customer"), call.query.get("domain")
+        if not customer and not domain:
+            raise google_error(400, "Bad Request", "badRequest")
+        if customer and not self._customer_ok(customer):
+            raise google_error(404, "Resource Not Found: customer", "notFound")
+        if domain and domain not in self.domains:
+            raise google_error(400, "Domain not found.", "notFound")
+        size = self._int_query(call, "maxResults", 100, 1, 500)
+        users = [u for u in self.users.values() if not domain or u["primaryEmail"].endswith("@" + domain)]
+        for clause in filter(None, (call.query.get("query") or "").split(" ")):
+            users = self._filter_users(users, clause)
+        order = call.query.get("orderBy", "email")
+        keys = {
+            "email": lambda u: u["primaryEmail"].lower(),
+            "givenName": lambda u: u["name"].get("givenName", ""),
+            "familyName": lambda u: u["name"].get("familyName", ""),
+        }
+        if order not in keys:
+            raise google_error(400, f"Invalid value '{order}' for orderBy", "invalid", location="orderBy")
+        users.sort(key=keys[order], reverse=call.query.get("sortOrder") == "DESCENDING")
+        chunk, nxt = self._page(call, users, size)
+        body: dict[str, Any] = {"kind": "admin#directory#users", "etag": self._etag(), "users": chunk}
+        if nxt:
+            body["nextPageToken"] = nxt
+        return json_response(200, body)
+
+    def _filter_users(self, users: list[dict[str, Any]], clause: str) -> list[dict[str, Any]]:
+        field, sep, raw = clause.partition("=")
+        value = raw.strip("'\"")
+        if sep and field == "isSuspended" and value in ("true", "false"):
+            return [u for u in users if bool(u.get("suspended")) is (value == "true")]
+        if sep and field == "isAdmin" and value in ("true", "false"):
+            return [u for u in users if bool(u.get("isAdmin")) is (value == "true")]
+        if sep and field == "orgUnitPath":
+            return [u for u in users if u.get("orgUnitPath") == value]
+        raise google_error(
+            400,
+            f"Invalid Input: query {clause!r} (FakeGoogle models isSuspended=, isAdmin=, orgUnitPath=)",
+            "invalid",
+            location="query",
+        )
+
+    @gapi("directory.users.get")
+    def _get_user(self, call: Call) -> httpx.Response:
+        return json_response(200, self._user(call.path["userKey"]))
+
+    @gapi("directory.users.insert")
+    def _insert_user(self, call: Call) -> httpx.Response:
+        body = self._body(call, "User")
+        email = body.get("primaryEmail")
+        name = body.get("name") or {}
+        if not email:
+            raise google_error(400, "Invalid Input: primary_user_email", "invalid")
+        if not name.get("givenName"):
+            raise google_error(400, "Invalid Given/Family Name: GivenName", "invalid")
+        if not name.get("familyName"):
+            raise google_error(400, "Invalid Given/Family Name: FamilyName", "invalid")
+        if len(str(body.get("password", ""))) < 8:
+            raise google_error(400, "Invalid Password", "invalid")
+        if email.split("@", 1)[-1] not in self.domains:
+            raise google_error(400, "Domain not found.", "notFound")
+        if self._find_user(email) is not None:
+            raise google_error(409, "Entity already exists.", "duplicate")
+        if body.get("orgUnitPath", "/") not in self.org_units:
+            raise google_error(400, "Invalid Input: INVALID_OU_ID", "invalid")
+        return json_response(200, self._new_user(body))
+
+    @gapi("directory.users.patch")
+    def _patch_user(self, call: Call) -> httpx.Response:
+        user = self._user(call.path["userKey"])
+        body = self._body(call, "User")
+        if "orgUnitPath" in body and body["orgUnitPath"] not in self.org_units:
+            raise google_error(400, "Invalid Input: INVALID_OU_ID", "invalid")
+        body.pop("password", None)
+        deep_merge(user, body)
+        if body.get("suspended") is True:
+            user["suspensionReason"] = "ADMIN"
+        elif body.get("suspended") is False:
+            user.pop("suspensionReason", None)
+        user["etag"] = self._etag()
+        return json_response(200, user)
+
+    @gapi("directory.orgunits.list")
+    def _list_org_units(self, call: Call) -> httpx.Response:
+        if not self._customer_ok(call.path["customerId"]):
+            raise google_error(404, "Resource Not Found: customer", "notFound")
+        base = call.query.get("orgUnitPath", "/")
+        kind = call.query.get("type", "children")
+        if base not in self.org_units:
+            raise google_error(404, "Org unit not found", "notFound")
+        if kind not in ("all", "children", "allIncludingParent"):
+            raise google_error(400, f"Invalid value '{kind}' for type", "invalid", location="type")
+        prefix = base.rstrip("/") + "/"
+        units = [ou for path, ou in self.org_units.items() if path != base and path.startswith(prefix)]
+        if kind == "children":
+            units = [ou for ou in units if ou.get("parentOrgUnitPath") == base]
+        if kind == "allIncludingParent":
+            units.insert(0, self.org_units[base])
+        return json_response(
+            200, {"kind": "admin#directory#orgUnits", "etag": self._etag(), "organizationUnits": units}
+        )
+
+    # -- Calendar -----------------------------------------------------------------------------------
+
+    def _calendar(self, call: Call) -> tuple[str, dict[str, dict[str, Any]]]:
+        """The calendar of the path: only the impersonated user's own (``primary`` or their email)."""
+        cal = call.path["calendarId"]
+        subject = call.state["subject"]
+        owner = subject if cal == "primary" else cal
+        if owner.lower() != subject.lower():
+            raise google_error(404, "Not Found", "notFound")
+        return subject, self.events.setdefault(subject, {})
+
+    def _event(self, call: Call) -> dict[str, Any]:
+        _, events = self._calendar(call)
+        event = events.get(call.path["eventId"])
+        if event is None:
+            raise google_error(404, "Not Found", "notFound")
+        return event
+
+    def _check_times(self, event: dict[str, Any]) -> None:
+        for edge in ("start", "end"):
+            when = event.get(edge)
+            if not isinstance(when, dict) or not (when.get("dateTime") or when.get("date")):
+                raise google_error(400, f"Missing {edge} time.", "required")
+            if when.get("timeZone"):
+                try:
+                    ZoneInfo(when["timeZone"])
+                except (KeyError, ValueError):
+                    raise google_error(400, f"Invalid time zone definition for {edge} time.", "invalid") from None
+            if when.get("dateTime"):
+                text = when["dateTime"]
+                try:
+                    moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+                except ValueError:
+                    raise google_error(400, f"Invalid {edge} time.", "invalid") from None
+                if moment.tzinfo is None and not when.get("timeZone"):
+                    raise google_error(400, f"Missing time zone definition for {edge} time.", "required")
+        if self._start(event) >= self._end_of_first(event):
+            raise google_error(400, "The specified time range is empty.", "timeRangeEmpty")
+        if event.get("recurrence"):
+            if not event["start"].get("timeZone"):
+                raise google_error(400, "Missing time zone definition for start time.", "required")
+            for line in event["recurrence"]:
+                if not str(line).upper().startswith(("RRULE:", "EXRULE:", "RDATE", "EXDATE")):
+                    raise google_error(400, "Invalid recurrence rule.", "invalid")
+                if str(line).upper().startswith("RRULE:"):
+                    try:
+                        rrulestr(str(line)[6:], dtstart=self._start(event))
+                    except (ValueError, TypeError):
+                        raise google_error(400, "Invalid recurrence rule.", "invalid") from None
+
+    def _when(self, when: dict[str, Any]) -> datetime:
+        if when.get("dateTime"):
+            text = when["dateTime"]
+            moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=ZoneInfo(when.get("timeZone") or "UTC"))
+            return moment
+        return datetime.fromisoformat(when["date"]).replace(tzinfo=ZoneInfo(when.get("timeZone") or "UTC"))
+
+    def _start(self, event: dict[str, Any]) -> datetime:
+        return self._when(event["start"])
+
+    def _end_of_first(self, event: dict[str, Any]) -> datetime:
+        return self._when(event["end"])
+
+    def _last_end(self, event: dict[str, Any]) -> datetime | None:
+        """When the event (series) ends: ``None`` for an endless series."""
+        length = self._end_of_first(event) - self._start(event)
+        rule = next((r for r in event.get("recurrence", []) if r.upper().startswith("RRULE:")), None)
+        if rule is None:
+            return self._end_of_first(event)
+        if "COUNT=" not in rule.upper() and "UNTIL=" not in rule.upper():
+            return None
+        tz = ZoneInfo(event["start"].get("timeZone") or "UTC")
+        starts = list(rrulestr(rule[6:], dtstart=self._start(event).astimezone(tz)))
+        return (starts[-1] if starts else self._start(event)) + length
+
+    def _insert_event(self, calendar: str, body: dict[str, Any], *, conference_version: int) -> dict[str, Any]:
+        event_id = self._id("abcdefghijklmnopqrstuv0123456789", 26)
+        event = copy.deepcopy(body)
+        conference = event.pop("conferenceData", None)
+        for read_only in (
+            "id",
+            "htmlLink",
+            "created",
+            "updated",
+            "creator",
+            "organizer",
+            "etag",
+            "kind",
+            "iCalUID",
+            "hangoutLink",
+        ):
+            event.pop(read_only, None)
+        event.setdefault("status", "confirmed")
+        self._check_times(event)
+        now = rfc3339(self.now())
+        person = {"email": calendar, "self": True}
+        stored: dict[str, Any] = {
+            "kind": "calendar#event",
+            "etag": self._etag(),
+            "id": event_id,
+            "status": event.pop("status"),
+            "htmlLink": f"https://www.google.com/calendar/event?eid={event_id}",
+            "created": now,
+            "updated": now,
+            "creator": dict(person),
+            "organizer": dict(person),
+            **event,
+            "iCalUID": f"{event_id}@google.com",
+            "sequence": 0,
+            "reminders": event.get("reminders", {"useDefault": True}),
+            "eventType": "default",
+        }
+        if conference_version == 1 and conference:
+            self._attach_conference(stored, conference, calendar)
+        self.events.setdefault(calendar, {})[event_id] = stored
+        return stored
+
+    def _attach_conference(self, event: dict[str, Any], conference: dict[str, Any], owner: str) -> None:
+        request = conference.get("createRequest")
+        if not request:
+            raise google_error(400, "Invalid conference data: only createRequest is modelled by FakeGoogle", "invalid")
+        kind = (request.get("conferenceSolutionKey") or {}).get("type")
+        if kind != "hangoutsMeet":
+            raise google_error(400, "Invalid conference type value.", "invalid")
+        if not request.get("requestId"):
+            raise google_error(400, "Missing requestId in conference create request.", "required")
+        if self.pending_conference_reads > 0:  # creation is asynchronous: the next reads see "pending"
+            event["conferenceData"] = {
+                "createRequest": {
+                    "requestId": request["requestId"],
+                    "conferenceSolutionKey": {"type": "hangoutsMeet"},
+                    "status": {"statusCode": "pending"},
+                }
+            }
+            self._pending_conferences[event["id"]] = (self.pending_conference_reads, owner)
+            return
+        self._complete_conference(event, request["requestId"], owner)
+
+    def _complete_conference(self, event: dict[str, Any], request_id: str, owner: str) -> None:
+        space = self._new_space(owner, origin="calendar")
+        code = space["meetingCode"]
+        event["hangoutLink"] = space["meetingUri"]
+        event["conferenceData"] = {
+            "createRequest": {
+                "requestId": request_id,
+                "conferenceSolutionKey": {"type": "hangoutsMeet"},
+                "status": {"statusCode": "success"},
+            },
+            "entryPoints": [
+                {"entryPointType": "video", "uri": space["meetingUri"], "label": f"meet.google.com/{code}"}
+            ],
+            "conferenceSolution": {"key": {"type": "hangoutsMeet"}, "name": "Google Meet", "iconUri": MEET_ICON},
+            "conferenceId": code,
+        }
+
+    @gapi("calendar.events.list")
+    def _list_events(self, call: Call) -> httpx.Response:
+        calendar, events = self._calendar(call)
+        if call.query.get("singleEvents") == "true":
+            raise google_error(
+                400,
+                "FakeGoogle does not expand recurring events (singleEvents=true)",
+                "invalid",
+                location="singleEvents",
+            )
+        size = self._int_query(call, "maxResults", 250, 1, 2500, clamp=True)
+        show_deleted = call.query.get("showDeleted") == "true"
+        time_min = _parse_rfc3339(call.query["timeMin"], "timeMin") if "timeMin" in call.query else None
+        time_max = _parse_rfc3339(call.query["timeMax"], "timeMax") if "timeMax" in call.query else None
+        found = []
+        for event in events.values():
+            if event["status"] == "cancelled" and not show_deleted:
+                continue
+            last = self._last_end(event)
+            if time_min is not None and last is not None and last <= time_min:
+                continue
+            if time_max is not None and self._start(event) >= time_max:
+                continue
+            found.append(event)
+        chunk, nxt = self._page(call, found, size)
+        body: dict[str, Any] = {
+            "kind": "calendar#events",
+            "etag": self._etag(),
+            "summary": calendar,
+            "updated": rfc3339(self.now()),
+            "timeZone": "UTC",
+            "accessRole": "owner",
+            "defaultReminders": [],
+            "items": chunk,
+        }
+        if nxt:
+            body["nextPageToken"] = nxt
+        return json_response(200, body)
+
+    @gapi("calendar.events.get")
+    def _get_event(self, call: Call) -> httpx.Response:
+        event = self._event(call)
+        pending = self._pending_conferences.get(event["id"])
+        if pending is not None:
+            reads, owner = pending
+            if reads <= 1:
+                del self._pending_conferences[event["id"]]
+                self._complete_conference(event, event["conferenceData"]["createRequest"]["requestId"], owner)
+            else:
+                self._pending_conferences[event["id"]] = (reads - 1, owner)
+        return json_response(200, event)
+
+    def _conference_version(self, call: Call) -> int:
+        version = self._int_query(call, "conferenceDataVersion", 0, 0, 1)
+        send = call.query.get("sendUpdates")
+        if send is not None and send not in ("all", "externalOnly", "none"):
+            raise google_error(400, f"Invalid value '{send}' for sendUpdates", "invalid", location="sendUpdates")
+        return version
+
+    @gapi("calendar.events.insert")
+    def _post_event(self, call: Call) -> httpx.Response:
+        calendar, _ = self._calendar(call)
+        version = self._conference_version(call)
+        return json_response(200, self._insert_event(calendar, self._body(call, "Event"), conference_version=version))
+
+    @gapi("calendar.events.patch")
+    def _patch_event(self, call: Call) -> httpx.Response:
+        calendar, _ = self._calendar(call)
+        event = self._event(call)
+        version = self._conference_version(call)
+        body = self._body(call, "Event")
+        conference = body.pop("conferenceData", None)
+        for read_only in (
+            "id",
+            "htmlLink",
+            "created",
+            "updated",
+            "creator",
+            "organizer",
+            "etag",
+            "kind",
+            "iCalUID",
+            "hangoutLink",
+            "sequence",
+        ):
+            body.pop(read_only, None)
+        candidate = copy.deepcopy(event)
+        for key, value in body.items():  # patch semantics: objects merge, arrays are replaced
+            if isinstance(value, dict) and isinstance(candidate.get(key), dict) and key not in ("start", "end"):
+                deep_merge(candidate[key], value)
+            else:
+                candidate[key] = copy.deepcopy(value)
+        self._check_times(candidate)
+        if version == 1 and conference and conference.get("createRequest") and not event.get("conferenceData"):
+            self._attach_conference(candidate, conference, calendar)
+        candidate["updated"] = rfc3339(self.now())
+        candidate["sequence"] = event.get("sequence", 0) + 1
+        candidate["etag"] = self._etag()
+        event.clear()
+        event.update(candidate)
+        return json_response(200, event)
+
+    @gapi("calendar.events.delete")
+    def _delete_event(self, call: Call) -> httpx.Response:
+        event = self._event(call)
+        self._conference_version(call)
+        if event["status"] == "cancelled":
+            raise google_error(410, "Resource has been deleted", "deleted")
+        event["status"] = "cancelled"
+        event["updated"] = rfc3339(self.now())
+        event["etag"] = self._etag()
+        return httpx.Response(204)
+
+    # -- Meet ----------------------------------------------------------------------------------------
+
+    def _default_space_config(self, owner: str) -> dict[str, Any]:
+        access = "TRUSTED"
+        user = self._find_user(owner) or {}
+        for policy in sorted(self.policies, key=lambda p: p["policyQuery"].get("sortOrder", 0)):
+            if policy["setting"]["type"] != "settings/meet.meet_joining":
+                continue
+            ou = next(
+                (
+                    o
+                    for o in self.org_units.values()
+                    if "orgUnits/" + o["orgUnitId"].removeprefix("id:") == policy["policyQuery"].get("orgUnit")
+                ),
+                None,
+            )
+            if ou and (user.get("orgUnitPath", "/") + "/").startswith(ou["orgUnitPath"].rstrip("/") + "/"):
+                access = str(policy["setting"]["value"].get("allowedAudience", access))
+        return {
+            "accessType": access,
+            "entryPointAccess": "ALL",
+            "moderation": "OFF",
+            "moderationRestrictions": _default_restrictions(),
+            "attendanceReportGenerationType": "DO_NOT_GENERATE",
+            "artifactConfig": {
+                "recordingConfig": {"autoRecordingGeneration": "OFF"},
+                "transcriptionConfig": {"autoTranscriptionGeneration": "OFF"},
+                "smartNotesConfig": {"autoSmartNotesGeneration": "OFF"},
+            },
+        }
+
+    def _new_space(self, owner: str, *, origin: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
+        space_id = self._id(string.ascii_letters + string.digits, 12)
+        letters = string.ascii_lowercase
+        code = f"{self._id(letters, 3)}-{self._id(letters, 4)}-{self._id(letters, 3)}"
+        space: dict[str, Any] = {
+            "name": f"spaces/{space_id}",
+            "meetingUri": f"https://meet.google.com/{code}",
+            "meetingCode": code,
+            "config": self._default_space_config(owner),
+        }
+        if config:
+            self._apply_config(space["config"], config, None)
+        self.spaces[space_id] = space
+        self._space_meta[space_id] = {"owner": owner, "origin": origin}
+        return space
+
+    def _space(self, call: Call, *, by_code: bool) -> tuple[str, dict[str, Any]]:
+        ref = call.path["spacesId"]
+        if ref in self.spaces:
+            return ref, self.spaces[ref]
+        if by_code:
+            for space_id, space in self.spaces.items():
+                if space["meetingCode"] == ref:
+                    return space_id, space
+        elif re.fullmatch(r"[a-z]+(-[a-z]+)+", ref):
+            raise google_error(400, "Invalid space name: use spaces/{space}, not a meeting code", legacy=False)
+        raise google_error(404, "Requested entity was not found.", legacy=False)
+
+    def _owner_only(self, call: Call, space_id: str) -> None:
+        if self._space_meta[space_id]["owner"].lower() != call.state["subject"].lower():
+            raise google_error(403, "Permission denied on resource Space (or it might not exist)", legacy=False)
+
+    def _apply_config(self, config: dict[str, Any], patch: dict[str, Any], mask: list[str] | None) -> None:
+        paths = mask if mask is not None else [f"config.{p}" for p in _leaf_paths(patch)]
+        for path in paths:
+            parts = path.split(".")
+            if parts[0] != "config" or len(parts) < 2:
+                raise google_error(400, f"Invalid update mask path: {path}", legacy=False)
+            source: Any = patch
+            for part in parts[1:]:
+                source = source.get(part) if isinstance(source, dict) else None
+            node = config
+            for part in parts[1:-1]:
+                node = node.setdefault(part, {})
+            if source is None:
+                node.pop(parts[-1], None)
+            else:
+                node[parts[-1]] = copy.deepcopy(source)
+        if config.get("moderation") == "MODERATION_UNSPECIFIED":
+            raise google_error(400, "moderation may not be set to MODERATION_UNSPECIFIED", legacy=False)
+        if config.get("moderation") == "OFF":
+            config["moderationRestrictions"] = _default_restrictions()
+
+    @gapi("meet.spaces.create")
+    def _create_space(self, call: Call) -> httpx.Response:
+        body = self._body(call, "Space")
+        config = body.get("config") or {}
+        return json_response(200, self._new_space(call.state["subject"], origin="api", config=config))
+
+    @gapi("meet.spaces.get")
+    def _get_space(self, call: Call) -> httpx.Response:
+        space_id, space = self._space(call, by_code=True)
+        if self._space_meta[space_id]["owner"].lower() != call.state["subject"].lower():
+            return json_response(200, {k: v for k, v in space.items() if k != "config"})
+        return json_response(200, space)
+
+    @gapi("meet.spaces.patch")
+    def _patch_space(self, call: Call) -> httpx.Response:
+        space_id, space = self._space(call, by_code=False)
+        self._owner_only(call, space_id)
+        body = self._body(call, "Space")
+        mask_text = call.query.get("updateMask")
+        candidate = copy.deepcopy(space["config"])
+        if mask_text == "*":
+            candidate = copy.deepcopy(body.get("config") or {})
+            self._apply_config(candidate, {}, [])
+        else:
+            mask = [p.strip() for p in mask_text.split(",") if p.strip()] if mask_text else None
+            self._apply_config(candidate, body.get("config") or {}, mask)
+        space["config"] = candidate
+        return json_response(200, space)
+
+    @gapi("meet.spaces.endActiveConference")
+    def _end_conference(self, call: Call) -> httpx.Response:
+        space_id, space = self._space(call, by_code=False)
+        self._owner_only(call, space_id)
+        self._body(call, "EndActiveConferenceRequest")
+        if self._space_meta[space_id]["origin"] != "api":
+            raise google_error(403, "Permission denied: the space was not created by this app", legacy=False)
+        if not space.get("activeConference"):
+            raise google_error(400, "The space has no active conference.", legacy=False)
+        space.pop("activeConference")
+        return json_response(200, {})
+
+    # -- Cloud Identity policies -----------------------------------------------------------------------
+
+    @gapi("cloudidentity.policies.list")
+    def _list_policies(self, call: Call) -> httpx.Response:
+        size = self._int_query(call, "pageSize", 50, 1, 100, clamp=True)
+        policies = [p for p in self.policies if self._policy_matches(p, call.query.get("filter", ""))]
+        chunk, nxt = self._page(call, policies, size, meet_style=True)
+        body: dict[str, Any] = {"policies": chunk}
+        if nxt:
+            body["nextPageToken"] = nxt
+        return json_response(200, body)
+
+    def _policy_matches(self, policy: dict[str, Any], text: str) -> bool:
+        for clause in filter(None, (c.strip() for c in text.split("&&"))):
+            customer = re.fullmatch(r'customer\s*==\s*"customers/([^"]+)"', clause)
+            matches = re.fullmatch(r"setting\.type\.matches\('(.*)'\)", clause)
+            if customer:
+                if not self._customer_ok(customer.group(1)):
+                    return False
+            elif matches:
+                pattern = matches.group(1).replace("\\\\", "\\")
+                if not re.search(pattern, policy["setting"]["type"]):
+                    return False
+            else:
+                raise google_error(
+                    400,
+                    f"Invalid filter clause {clause!r} (FakeGoogle models customer == and setting.type.matches)",
+                    legacy=False,
+                )
+        return True
+
+    # -- Reports ---------------------------------------------------------------------------------------
+
+    @gapi("reports.activities.list")
+    def _list_activities(self, call: Call) -> httpx.Response:
+        app = call.path["applicationName"]
+        _, method = method_spec("reports.activities.list")
+        if app not in method["parameters"]["applicationName"]["enum"]:
+            raise google_error(400, f"Bad Request: applicationName {app}", "badRequest")
+        size = self._int_query(call, "maxResults", 1000, 1, 1000)
+        user_key = call.path["userKey"]
+        start = _parse_rfc3339(call.query["startTime"], "startTime") if "startTime" in call.query else None
+        end = _parse_rfc3339(call.query["endTime"], "endTime") if "endTime" in call.query else None
+        if start is not None and start < self.now() - timedelta(days=180):
+            raise google_error(
+                400, "Start time is too far in the past: at most 180 days", "invalid", location="startTime"
+            )
+        name = call.query.get("eventName")
+        found = []
+        for activity in self.activities if app == "meet" else []:
+            moment = _parse_rfc3339(activity["id"]["time"], "time")
+            if (start and moment < start) or (end and moment > end):
+                continue
+            if user_key != "all" and activity["actor"].get("email", "").lower() != user_key.lower():
+                continue
+            if name and not any(e["name"] == name for e in activity["events"]):
+                continue
+            found.append(activity)
+        found.sort(key=lambda a: a["id"]["time"], reverse=True)
+        chunk, nxt = self._page(call, found, size)
+        body: dict[str, Any] = {"kind": "admin#reports#activities", "etag": self._etag(), "items": chunk}
+        if nxt:
+            body["nextPageToken"] = nxt
+        return json_response(200, body)
+
+
+def _default_restrictions() -> dict[str, Any]:
+    return {
+        "chatRestriction": "NO_RESTRICTION",
+        "reactionRestriction": "NO_RESTRICTION",
+        "presentRestriction": "NO_RESTRICTION",
+        "defaultJoinAsViewerType": "OFF",
+    }
+
+
+def _leaf_paths(data: dict[str, Any], prefix: str = "") -> list[str]:
+    out: list[str] = []
+    for key, value in data.items():
+        path = f"{prefix}.{key}" if prefix else key
+        out += _leaf_paths(value, path) if isinstance(value, dict) and value else [path]
+    return out
+
+
+# -- the sandbox district (confkit.sandbox looks up SANDBOX here) ----------------------------------------
+
+SANDBOX_TIMEZONE = "America/Chicago"
+SANDBOX_PROJECT = "lincoln-usd-confkit"
+
+
+def _generate_service_account() -> tuple[dict[str, str], rsa.RSAPrivateKey]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode("ascii")
+    info = {
+        "type": "service_account",
+        "project_id": SANDBOX_PROJECT,
+        "private_key_id": "0123456789abcdef0123456789abcdef01234567",
+        "private_key": pem,
+        "client_email": f"confkit-sandbox@{SANDBOX_PROJECT}.iam.gserviceaccount.com",
+        "client_id": "100000000000000000001",
+        "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+        "token_uri": TOKEN_URL,
+    }
+    return info, key
+
+
+#: The sandbox service account's key: generated per process (never stored), registered with every FakeGoogle.
+SANDBOX_SERVICE_ACCOUNT, _SANDBOX_KEY = _generate_service_account()
+
+
+def _sandbox_public_key() -> rsa.RSAPublicKey:
+    return _SANDBOX_KEY.public_key()
+
+
+def space_config_of(security: MeetingSecurity) -> dict[str, Any]:
+    """The part of a neutral security that a Meet space can hold, as ``SpaceConfig`` (seeding only:
+    passcodes, join before host and mute on entry have no Meet setting and are left out)."""
+    config: dict[str, Any] = {}
+    access = {WaitingRoom.OFF: "OPEN", WaitingRoom.OUTSIDERS: "TRUSTED", WaitingRoom.EVERYONE: "RESTRICTED"}
+    if security.waiting_room is not None:
+        config["accessType"] = access[security.waiting_room]
+    if security.screen_sharing is ScreenSharing.HOST_ONLY:
+        config["moderation"] = "ON"
+        config["moderationRestrictions"] = _default_restrictions() | {"presentRestriction": "HOSTS_ONLY"}
+    if security.auto_recording is not None:
+        on = "ON" if security.auto_recording is not AutoRecording.NONE else "OFF"
+        config["artifactConfig"] = {"recordingConfig": {"autoRecordingGeneration": on}}
+    return config
+
+
+def class_event(meeting: ClassMeeting) -> dict[str, Any]:
+    """The ``events.insert`` body of one sandbox class (without its conference request)."""
+    tz = ZoneInfo(SANDBOX_TIMEZONE)
+    start = meeting.start.astimezone(tz)
+    end = start + timedelta(minutes=meeting.duration_minutes)
+    body: dict[str, Any] = {
+        "summary": meeting.topic,
+        "start": {"dateTime": start.isoformat(timespec="seconds"), "timeZone": SANDBOX_TIMEZONE},
+        "end": {"dateTime": end.isoformat(timespec="seconds"), "timeZone": SANDBOX_TIMEZONE},
+    }
+    if meeting.recurrence is not None:
+        body["recurrence"] = ["RRULE:" + meeting.recurrence.rrule]
+    return body
+
+
+def seed_district(fake: FakeGoogle, district: District) -> None:
+    """The district as a Workspace domain: ``/Staff`` (teachers, admins) and ``/Students`` org units,
+    the first admin a super admin and the second a delegated admin, every class a Calendar event
+    with a Meet space holding the representable part of its security (violations included), Meet
+    policies per org unit (one deliberately weak) and a few ``call_ended`` audit events."""
+    fake.domains |= {district.staff_domain, district.student_domain}
+    fake.add_org_unit("/Staff", "Teachers and administrators")
+    fake.add_org_unit("/Students", "Students")
+    admins = 0
+    for person in district.people:
+        unit = "/Students" if person.role == "student" else "/Staff"
+        is_admin = person.role == "admin" and admins == 0
+        is_delegated = person.role == "admin" and admins > 0
+        admins += person.role == "admin"
+        fake.add_user(
+            person.email,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            org_unit=unit,
+            is_admin=is_admin,
+            is_delegated_admin=is_delegated,
+        )
+    fake.add_policy("meet.service_status", {"serviceState": "ENABLED"}, type="SYSTEM", sort_order=0)
+    fake.add_policy("meet.meet_joining", {"allowedAudience": "TRUSTED"})
+    fake.add_policy("meet.safety_domain", {"usersAllowedToJoin": "LOGGED_IN"})
+    fake.add_policy("meet.safety_access", {"meetingsAllowedToJoin": "ANY_WORKSPACE_ORGANIZATION"})
+    fake.add_policy("meet.safety_host_management", {"enableHostManagement": True})
+    fake.add_policy("meet.safety_external_participants", {"enableExternalLabel": True})
+    fake.add_policy("meet.video_recording", {"enableRecording": True})
+    fake.add_policy("meet.automatic_recording", {"enabled": False})
+    fake.add_policy("meet.automatic_transcription", {"enabled": False})
+    fake.add_policy("meet.meet_joining", {"allowedAudience": "RESTRICTED"}, org_unit="/Students", sort_order=2)
+    fake.add_policy(
+        "meet.safety_access", {"meetingsAllowedToJoin": "SAME_ORGANIZATION_ONLY"}, org_unit="/Students", sort_order=2
+    )
+    fake.add_policy("meet.video_recording", {"enableRecording": False}, org_unit="/Students", sort_order=2)
+    # A deliberate violation (CISA GWS.MEET.4.1): staff are not warned about external participants.
+    fake.add_policy(
+        "meet.safety_external_participants", {"enableExternalLabel": False}, org_unit="/Staff", sort_order=2
+    )
+    now = fake.now()
+    for n, meeting in enumerate(district.meetings):
+        event = fake.add_event(meeting.host_email, class_event(meeting), space_config=space_config_of(meeting.security))
+        if n % 5 == 0:
+            code = event["conferenceData"]["conferenceId"]
+            fake.add_meet_activity(
+                "call_ended",
+                actor_email=meeting.host_email,
+                meeting_code=code,
+                organizer_email=meeting.host_email,
+                time=now - timedelta(days=1 + n % 7, hours=n % 5),
+                duration_seconds=2700 + n,
+                device_type="web",
+            )
+
+
+def _seed(fake: Any, district: District) -> None:
+    seed_district(fake, district)
+
+
+SANDBOX = SandboxPlatform(
+    name="google",
+    make_fake=lambda clock: FakeGoogle(clock=clock),
+    seed=_seed,
+    settings={
+        "service_account_json": json.dumps(SANDBOX_SERVICE_ACCOUNT),
+        "admin_email": "it.admin@staff.lincoln-usd.example",
+        "customer_id": "my_customer",
+    },
+)
+
+__all__ = [
+    "SANDBOX",
+    "SANDBOX_SERVICE_ACCOUNT",
+    "FakeGoogle",
+    "audit_code",
+    "class_event",
+    "discovery",
+    "google_error",
+    "schema_problems",
+    "seed_district",
+    "space_config_of",
+]

@@ -1,0 +1,233 @@
+"""FakeGoogle itself: the token endpoint, strictness, Meet semantics, determinism, thread safety."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from confkit.errors import AuthenticationError, InvalidRequestError, PermissionDeniedError
+from confkit.http import FakeClock
+from confkit.models import MeetingCreate, MeetingSecurity, WaitingRoom
+from confkit.providers.google import GoogleProvider
+from confkit.providers.google.scopes import AUTH_PREFIX
+from confkit.sandbox import build_district
+from confkit.testing.google import SANDBOX, SANDBOX_SERVICE_ACCOUNT, FakeGoogle
+
+START = datetime(2026, 1, 5, 12, tzinfo=UTC)
+ADMIN = SANDBOX.settings["admin_email"]
+
+
+def seeded(seed: int = 0) -> FakeGoogle:
+    fake = FakeGoogle(clock=FakeClock(START), seed=seed)
+    SANDBOX.seed(fake, build_district(now=START))
+    return fake
+
+
+@pytest.fixture
+def fake() -> FakeGoogle:
+    return seeded()
+
+
+def provider(fake: FakeGoogle, **overrides: Any) -> GoogleProvider:
+    settings = dict(SANDBOX.settings) | overrides
+    return GoogleProvider.from_settings(settings, client=httpx.Client(transport=fake), clock=fake.clock)
+
+
+@pytest.fixture
+def google(fake: FakeGoogle) -> Iterator[GoogleProvider]:
+    with provider(fake) as p:
+        yield p
+
+
+def raw_client(fake: FakeGoogle, google: GoogleProvider, subject: str, scope: str) -> httpx.Client:
+    """An httpx client carrying a real fake token for ``subject`` with one scope."""
+    headers = google._core(subject, (AUTH_PREFIX + scope,)).auth.auth_headers()  # type: ignore[union-attr]
+    return httpx.Client(transport=fake, headers=headers)
+
+
+# -- the token endpoint ---------------------------------------------------------------------------------
+
+
+def test_a_key_google_does_not_know_is_refused(fake: FakeGoogle) -> None:
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = other.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    key = json.dumps(SANDBOX_SERVICE_ACCOUNT | {"private_key": pem})
+    with provider(fake, service_account_json=key) as google, pytest.raises(AuthenticationError) as info:
+        google.get_user(ADMIN)
+    assert "Invalid JWT Signature" in str(info.value) and "BEGIN" not in str(info.value)
+
+
+def test_an_unknown_or_suspended_subject_is_refused(fake: FakeGoogle) -> None:
+    nobody = "nobody@staff.lincoln-usd.example"
+    with provider(fake, admin_email=nobody) as google, pytest.raises(AuthenticationError) as info:
+        google.get_user(ADMIN)
+    assert f"{nobody} does not exist" in str(info.value)
+
+
+def test_scopes_not_delegated_are_refused_naming_them(fake: FakeGoogle, google: GoogleProvider) -> None:
+    fake.dwd_scopes.discard(AUTH_PREFIX + "calendar.events.owned")
+    host = next(iter(fake.events))
+    with pytest.raises(AuthenticationError) as info:
+        google.create_meeting(host, MeetingCreate(topic="t", start_time=START + timedelta(days=2)))
+    assert info.value.vendor_code == "unauthorized_client" and "calendar.events.owned" in str(info.value)
+    assert host in str(info.value)
+
+
+def test_a_token_works_only_for_the_scopes_it_carries(fake: FakeGoogle, google: GoogleProvider) -> None:
+    client = raw_client(fake, google, ADMIN, "admin.directory.user.readonly")
+    ok = client.get("https://admin.googleapis.com/admin/directory/v1/users", params={"customer": "my_customer"})
+    assert ok.status_code == 200
+    denied = client.patch(f"https://admin.googleapis.com/admin/directory/v1/users/{ADMIN}", json={"suspended": True})
+    assert denied.status_code == 403
+    assert denied.json()["error"]["errors"][0]["reason"] == "insufficientPermissions"
+
+
+def test_expiry_runs_on_the_fake_clock(fake: FakeGoogle, google: GoogleProvider) -> None:
+    google.get_user(ADMIN)
+    issued = fake.tokens_issued
+    assert isinstance(fake.clock, FakeClock)
+    fake.clock.advance(3600)
+    assert google.get_user(ADMIN).email == ADMIN  # 401, renewed, retried
+    assert fake.tokens_issued == issued + 1
+
+
+# -- strictness ------------------------------------------------------------------------------------------
+
+
+def test_undeclared_query_parameters_and_unknown_fields_are_refused(fake: FakeGoogle, google: GoogleProvider) -> None:
+    client = raw_client(fake, google, ADMIN, "admin.directory.user.readonly")
+    bad = client.get(
+        "https://admin.googleapis.com/admin/directory/v1/users", params={"customer": "my_customer", "x": "1"}
+    )
+    assert bad.status_code == 400 and bad.json()["error"]["errors"][0]["location"] == "x"
+    host = next(iter(fake.events))
+    meet = raw_client(fake, google, host, "meetings.space.created")
+    refused = meet.post("https://meet.googleapis.com/v2/spaces", json={"config": {"accessType": "SECRET", "colour": 1}})
+    assert refused.status_code == 400
+    assert {v["field"] for v in refused.json()["error"]["details"][0]["fieldViolations"]} == {
+        "config.accessType",
+        "config.colour",
+    }
+    fake.strict = False
+    assert meet.post("https://meet.googleapis.com/v2/spaces", json={"config": {"colour": 1}}).status_code == 200
+
+
+def test_conference_data_needs_version_one(fake: FakeGoogle, google: GoogleProvider) -> None:
+    host = next(iter(fake.events))
+    cal = raw_client(fake, google, host, "calendar.events.owned")
+    body = {
+        "summary": "x",
+        "start": {"dateTime": "2026-02-02T15:00:00Z"},
+        "end": {"dateTime": "2026-02-02T16:00:00Z"},
+        "conferenceData": {"createRequest": {"requestId": "r1", "conferenceSolutionKey": {"type": "hangoutsMeet"}}},
+    }
+    url = f"https://www.googleapis.com/calendar/v3/calendars/{host}/events"
+    assert "conferenceData" not in cal.post(url, json=body).json()
+    assert cal.post(url, params={"conferenceDataVersion": "1"}, json=body).json()["conferenceData"]["conferenceId"]
+    other = next(e for e in fake.events if e != host)
+    assert cal.post(f"https://www.googleapis.com/calendar/v3/calendars/{other}/events", json=body).status_code == 404
+
+
+# -- Meet semantics -----------------------------------------------------------------------------------------
+
+
+def test_spaces_patch_takes_the_name_not_the_code_and_honours_the_mask(
+    fake: FakeGoogle, google: GoogleProvider
+) -> None:
+    host = next(iter(fake.events))
+    space = fake.add_space(host, {"moderation": "ON", "moderationRestrictions": {"chatRestriction": "HOSTS_ONLY"}})
+    meet = raw_client(fake, google, host, "meetings.space.settings")
+    by_code = f"https://meet.googleapis.com/v2/spaces/{space['meetingCode']}"
+    assert meet.get(by_code).json()["name"] == space["name"]
+    assert meet.patch(by_code, params={"updateMask": "config.accessType"}, json={"config": {}}).status_code == 400
+    url = f"https://meet.googleapis.com/v2/{space['name']}"
+    patched = meet.patch(
+        url, params={"updateMask": "config.accessType"}, json={"config": {"accessType": "OPEN", "moderation": "OFF"}}
+    ).json()
+    assert patched["config"]["accessType"] == "OPEN" and patched["config"]["moderation"] == "ON"  # not in the mask
+    off = meet.patch(url, params={"updateMask": "config.moderation"}, json={"config": {"moderation": "OFF"}}).json()
+    assert off["config"]["moderationRestrictions"]["chatRestriction"] == "NO_RESTRICTION"  # reset to defaults
+    cleared = meet.patch(url, params={"updateMask": "*"}, json={"config": {"accessType": "RESTRICTED"}}).json()
+    assert cleared["config"]["accessType"] == "RESTRICTED" and "entryPointAccess" not in cleared["config"]
+
+
+def test_only_the_owner_sees_and_changes_a_space(fake: FakeGoogle, google: GoogleProvider) -> None:
+    owner, other = list(fake.events)[:2]
+    space = fake.add_space(owner)
+    meet = raw_client(fake, google, other, "meetings.space.settings")
+    url = f"https://meet.googleapis.com/v2/{space['name']}"
+    assert "config" not in meet.get(url).json()
+    assert meet.patch(url, json={"config": {"accessType": "OPEN"}}).status_code == 403
+
+
+def test_calendar_spaces_cannot_be_ended_by_the_app(fake: FakeGoogle, google: GoogleProvider) -> None:
+    host = next(iter(fake.events))
+    event = next(iter(fake.events[host].values()))
+    fake.start_conference(event["conferenceData"]["conferenceId"])
+    with pytest.raises(PermissionDeniedError):
+        google.delete_meeting(f"{host}/{event['id']}", end_conference=True)
+    assert event["status"] == "confirmed"  # not cancelled: the caller asked for both
+
+
+def test_page_tokens_are_bound_to_their_query(fake: FakeGoogle, google: GoogleProvider) -> None:
+    client = raw_client(fake, google, ADMIN, "admin.directory.user.readonly")
+    url = "https://admin.googleapis.com/admin/directory/v1/users"
+    token = client.get(url, params={"customer": "my_customer", "maxResults": "5"}).json()["nextPageToken"]
+    assert client.get(url, params={"customer": "my_customer", "maxResults": "6", "pageToken": token}).status_code == 400
+    with pytest.raises(InvalidRequestError):
+        next(google.iter_meet_audit_pages(start_time=START - timedelta(days=200)))
+
+
+# -- determinism and threads --------------------------------------------------------------------------------
+
+
+def test_same_seed_same_domain_and_same_answers() -> None:
+    a, b = seeded(3), seeded(3)
+    assert a.snapshot() == b.snapshot() and seeded(4).snapshot() != a.snapshot()
+    for fake in (a, b):
+        with provider(fake) as google:
+            host = next(iter(fake.events))
+            google.create_meeting(host, MeetingCreate(topic="t", start_time=START + timedelta(days=3)))
+
+    # The conference requestId is the client's own (a fresh uuid4 per create, as Calendar asks).
+    def fake_state(fake: FakeGoogle) -> str:
+        return re.sub(r'"requestId": "[0-9a-f]{32}"', '"requestId": "?"', fake.snapshot())
+
+    assert fake_state(a) == fake_state(b)
+
+
+def test_concurrent_creates_are_safe(fake: FakeGoogle, google: GoogleProvider) -> None:
+    hosts = list(fake.events)[:4]
+    made: list[str] = []
+    errors: list[BaseException] = []
+
+    def work(host: str) -> None:
+        try:
+            for n in range(3):
+                sec = MeetingSecurity(waiting_room=WaitingRoom.EVERYONE)
+                meeting = google.create_meeting(
+                    host, MeetingCreate(topic=f"c{n}", start_time=START + timedelta(days=n + 1), security=sec)
+                )
+                made.append(meeting.id)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(h,)) for h in hosts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len(set(made)) == 12
+    codes = [s["meetingCode"] for s in fake.spaces.values()]
+    assert len(codes) == len(set(codes))
