@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import Any, Protocol
 
 import httpx
@@ -161,12 +162,18 @@ class HttpCore:
             raise error
 
     def _retry_time_on_our_clock(self, error: APIError, response: httpx.Response) -> None:
-        """Retry-After is read here, on the injected clock, whatever the provider's mapper assumed."""
+        """``Retry-After`` is read here, once, on the injected clock (mappers need not agree on time)."""
         if not isinstance(error, RateLimitedError | UnavailableError):
             return
-        retry_at = retry_at_from_headers(response.headers, self.clock.now())
+        now = self.clock.now()
+        header = response.headers.get("retry-after")
+        retry_at = retry_at_from_headers(response.headers, now)
         if retry_at is not None:
-            error.retry_at = retry_at
+            error.retry_at = max(retry_at, now + timedelta(seconds=self.retry.min_wait))
+        elif header is not None and self.retry.malformed_wait is not None:
+            error.retry_at = now + timedelta(seconds=self.retry.malformed_wait)
+        elif not (isinstance(error, RateLimitedError) and error.scope == "daily"):
+            error.retry_at = None  # no usable server time: the policy's backoff applies
 
     def json(self, method: str, path: str, **kw: Any) -> Any:
         """Send a request and decode its JSON body (``None`` for an empty body, e.g. 204)."""

@@ -70,6 +70,8 @@ class RetryPolicy:
     cap: float = 30.0
     jitter: float = 0.5
     max_wait: float = 120.0
+    min_wait: float = 0.0
+    malformed_wait: float | None = None
     rng: random.Random = field(default_factory=random.Random)
 
     def backoff(self, attempt: int) -> float:

@@ -15,6 +15,7 @@ at all, so a district's own tools (and confkit's adapters) can be tested end to 
 
 from confkit.testing._fake import Call, FakeAPI, Fault, Reply, Route, json_response, route
 from confkit.testing.google import FakeGoogle
+from confkit.testing.webex import FakeWebex
 from confkit.testing.zoom import FakeZoom
 
-__all__ = ["Call", "FakeAPI", "FakeGoogle", "FakeZoom", "Fault", "Reply", "Route", "json_response", "route"]
+__all__ = ["Call", "FakeAPI", "FakeGoogle", "FakeWebex", "FakeZoom", "Fault", "Reply", "Route", "json_response", "route"]

@@ -25,7 +25,22 @@ from urllib.parse import parse_qsl, urlencode
 
 REDACTED = "<REDACTED>"
 SECRET_KEYS = frozenset(
-    {"access_token", "refresh_token", "id_token", "client_secret", "assertion", "password", "code", "client_assertion"}
+    {
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "client_secret",
+        "assertion",
+        "password",
+        "code",
+        "client_assertion",
+        # vendor fields that are secrets: Webex meeting passwords and host keys, service-app secrets
+        "clientSecret",
+        "hostKey",
+        "phoneAndVideoSystemPassword",
+        "panelistPassword",
+        "phoneAndVideoSystemPanelistPassword",
+    }
 )
 FILTER_HEADERS = ["authorization", "cookie", "x-api-key", "proxy-authorization"]
 RESPONSE_HEADERS_DROPPED = ("set-cookie",)

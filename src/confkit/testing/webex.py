@@ -1,0 +1,1403 @@
+"""FakeWebex: a stateful, in-process fake of Webex's REST API v1, served as an httpx transport.
+
+Use it wherever a real Webex org would be needed::
+
+    fake = FakeWebex()
+    admin = fake.add_person("it.admin@district.example", "IT", "Admin", admin=True)
+    refresh = fake.authorize_integration("C-client", "secret", admin["emails"][0])
+    client = httpx.Client(transport=fake)           # no sockets, no network
+    webex = confkit.connect("webex", client=client, client_id="C-client", client_secret="secret",
+                            refresh_token=refresh, token_store="memory")
+
+What it models, after Cisco's OpenAPI files (``specs/webex/webex-meeting.json``, ``webex-admin.json``)
+and the research notes (``notes/webex.md``); every JSON field it returns exists in the response
+schema of its operation (the shape differs per operation: ``GET /meetings/{id}`` answers a
+``MeetingSeriesObject``, lists and ``PATCH`` a ``MeetingObjectForListMeeting``):
+
+* OAuth at ``POST https://webexapis.com/v1/access_token`` (form body, client id and secret in it):
+  ``grant_type=refresh_token`` answers a new access token **and a rotated refresh token**. The
+  previous refresh token stays valid until the new one, or an access token minted with it, is
+  first used; then it is revoked (reusing it answers ``invalid_grant``). So a client that persists
+  a rotated token before using it can always recover from a crash, and one that does not, cannot.
+  Service-app tokens at ``POST /applications/{applicationId}/token``; personal access tokens.
+* People: ``GET/POST /people``, ``GET/PUT/DELETE /people/{personId}``, ``GET /people/me``,
+  ``GET /licenses``, ``GET /roles``; ``PUT`` is a full replace; ``loginEnabled`` and
+  ``invitePending`` are the strings ``"true"``/``"false"``; ``?id=`` lists omit admin fields.
+* Meetings: ``GET/POST /meetings``, ``GET/PATCH/DELETE /meetings/{meetingId}`` (series and their
+  occurrences ``<seriesId>_<YYYYMMDDTHHMMSSZ>``), ``GET /admin/meetings/{meetingId}``; admins act for
+  a host with ``hostEmail``. Server rules: duration 10 min - 23 h 59 min, start not in the past nor
+  10 years ahead, the site's password rules, ``joinBeforeHostMinutes`` 0/5/10/15, 100 creates per
+  user per 24 h (admins 3000, 800 for one user; failures count). Like Webex it silently keeps only
+  the first value of a multi-valued monthly/yearly ``BYMONTHDAY``/``BYDAY`` and caps a series with
+  an end at five years from now - confkit's adapter refuses both before sending.
+* Site settings: ``GET/PATCH /admin/meeting/config/commonSettings`` with Webex's constraints.
+* Pages: ``Link: <...>; rel="next"`` carrying an opaque ``cursor`` parameter, as Webex's own links do
+  (the official spec declares no cursor parameter; see docs/providers/webex.md). With
+  :attr:`FakeWebex.broken_next_links` the links carry ``max=null`` and drop the filters, the quirk
+  WebexPythonSDK #168/#255 describe: unrepaired, page 2 fails or silently loses the filter.
+* Errors ``{"message", "errors": [{"description"}], "trackingId"}`` and the ``trackingid`` header;
+  429/423 with ``Retry-After`` seconds through :meth:`FakeWebex.rate_limit_next`.
+
+``FakeWebex`` is an :class:`httpx.MockTransport` (through :class:`~confkit.testing._fake.FakeAPI`)
+whose handler is the fake, so vcrpy (which patches ``MockTransport.handle_request``) records its
+traffic. Requests to endpoints it does not model, and declared parameters it does not model, raise
+:class:`NotImplementedError`.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hmac
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+from dateutil.relativedelta import relativedelta
+from dateutil.rrule import rrulestr
+
+from confkit.http.clock import Clock
+from confkit.models import AutoRecording, MeetingSecurity, WaitingRoom
+from confkit.sandbox import ClassMeeting, District, SandboxPlatform
+from confkit.testing._fake import (
+    Call,
+    CursorError,
+    Cursors,
+    FakeAPI,
+    Fault,
+    Int,
+    Reply,
+    Shape,
+    Str,
+    canonical_json,
+    deep_merge,
+    json_response,
+    route,
+    validate,
+)
+
+API_HOST = "webexapis.com"
+USGOV_HOST = "api-usgov.webex.com"
+BASE_URL = f"https://{API_HOST}/v1"
+TOKEN_URL = f"{BASE_URL}/access_token"
+
+ACCESS_TOKEN_TTL = 1_209_599  # integration access tokens: about 14 days
+REFRESH_TOKEN_TTL = 7_776_000  # refresh tokens: 90 days
+SERVICE_APP_TOKEN_TTL = 3600  # the spec's example for service-app access tokens
+PERSONAL_TOKEN_TTL = 12 * 3600  # personal access tokens: 12 hours
+INTEGRATION_SCOPES = (
+    "spark:people_read spark-admin:people_read spark-admin:people_write spark-admin:licenses_read "
+    "spark-admin:roles_read meeting:schedules_read meeting:schedules_write meeting:admin_schedule_read "
+    "meeting:admin_schedule_write meeting:admin_config_read meeting:admin_config_write spark:applications_token"
+)
+CREATES_PER_USER = 100
+CREATES_PER_ADMIN = 3000
+CREATES_BY_ADMIN_FOR_ONE_USER = 800
+QUOTA_WINDOW = timedelta(hours=24)
+DEFAULT_PAGE = 10  # GET /meetings: max defaults to 10
+MEETINGS_PAGE_MAX = 100
+PEOPLE_PAGE_MAX = 100
+IDS_MAX = 85  # GET /people?id= takes at most 85 ids
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """Field or parameter names, space-separated, in order."""
+    return tuple(text.split())
+
+
+def _names(text: str) -> frozenset[str]:
+    """Field or parameter names, space-separated, as a set."""
+    return frozenset(_words(text))
+
+
+MISSING_TOKEN = "The request requires a valid access token set in the Authorization request header."
+
+# Response field sets per schema (webex-meeting.json): the shape differs per operation.
+SERIES_FIELDS = _names(
+    "id meetingNumber title agenda password phoneAndVideoSystemPassword meetingType state hostDidJoin "
+    "attendeeDidJoin timezone start end recurrence hostUserId hostDisplayName hostEmail hostKey siteUrl webLink "
+    "registerLink sipAddress dialInIpAddress roomId enabledAutoRecordMeeting allowAnyUserToBeCoHost "
+    "enabledJoinBeforeHost enableConnectAudioBeforeHost joinBeforeHostMinutes excludePassword publicMeeting "
+    "reminderTime unlockedMeetingJoinSecurity sessionTypeId scheduledType enabledWebcastView panelistPassword "
+    "phoneAndVideoSystemPanelistPassword enableAutomaticLock automaticLockMinutes allowFirstUserToBeCoHost "
+    "allowAuthenticatedDevices telephony meetingOptions attendeePrivileges registration integrationTags "
+    "simultaneousInterpretation enabledBreakoutSessions links trackingCodes enabledAudioWatermark "
+    "enabledVisualWatermark visualWatermarkOpacity audioConnectionOptions requireAttendeeLogin restrictToInvitees "
+    "enabledLiveStream liveStream"
+)  # MeetingSeriesObject: POST /meetings, GET /meetings/{meetingId}
+LIST_FIELDS = (SERIES_FIELDS - {"registerLink"}) | _names(
+    "meetingSeriesId scheduledMeetingId isModified hasChat hasRecording hasTranscription hasClosedCaption hasPolls "
+    "hasQA hasSlido hasRegistration hasRegistrants hasPostEventSurvey"
+)  # MeetingObjectForListMeeting: GET /meetings items, PATCH /meetings/{meetingId}
+ADMIN_HIDDEN = _names(
+    "agenda hostKey password phoneAndVideoSystemPassword panelistPassword phoneAndVideoSystemPanelistPassword "
+    "webLink sipAddress dialInIpAddress registration"
+)
+ADMIN_FIELDS = (LIST_FIELDS - ADMIN_HIDDEN) | {"hasSummary"}  # MeetingObjectForAdminListMeeting
+PERSON_ADMIN_FIELDS = ("licenses", "roles", "locationId", "siteUrls", "invitePending", "loginEnabled")
+PRESENCE_FIELDS = ("status", "lastActivity")
+
+MEETING_OPTIONS: Shape = {
+    "enabledChat": bool, "enabledVideo": bool, "enabledPolling": bool, "enabledNote": bool,
+    "noteType": ("allowAll", "allowOne"), "enabledFileTransfer": bool, "enabledUCFRichMedia": bool,
+}  # fmt: skip
+ATTENDEE_PRIVILEGES: Shape = dict.fromkeys(
+    _words(
+        "enabledShareContent enabledSaveDocument enabledPrintDocument enabledAnnotate enabledViewParticipantList "
+        "enabledViewThumbnails enabledRemoteControl enabledViewAnyDocument enabledViewAnyPage "
+        "enabledContactOperatorPrivately enabledChatHost enabledChatPresenter enabledChatOtherParticipants"
+    ),  # in the spec's order, so the fake's answers are byte-for-byte reproducible
+    bool,
+)
+AUDIO_OPTIONS: Shape = {
+    "audioConnectionType": ("webexAudio", "VoIP", "other", "none"), "enabledTollFreeCallIn": bool,
+    "enabledGlobalCallIn": bool, "enabledAudienceCallBack": bool,
+    "entryAndExitTone": ("beep", "announceName", "noTone"), "allowHostToUnmuteParticipants": bool,
+    "allowAttendeeToUnmuteSelf": bool, "muteAttendeeUponEntry": bool,
+}  # fmt: skip
+MEETING_PATCH: Shape = {
+    "title": Str(max_len=128),
+    "agenda": Str(max_len=1300),
+    "password": str,
+    "start": str,
+    "end": str,
+    "timezone": str,
+    "recurrence": str,
+    "enabledAutoRecordMeeting": bool,
+    "allowAnyUserToBeCoHost": bool,
+    "enabledJoinBeforeHost": bool,
+    "enableConnectAudioBeforeHost": bool,
+    "joinBeforeHostMinutes": (0, 5, 10, 15),
+    "excludePassword": bool,
+    "publicMeeting": bool,
+    "reminderTime": Int(0, 10_080),
+    "unlockedMeetingJoinSecurity": ("allowJoin", "allowJoinWithLobby", "blockFromJoin"),
+    "enableAutomaticLock": bool,
+    "automaticLockMinutes": Int(0, 20),
+    "allowFirstUserToBeCoHost": bool,
+    "allowAuthenticatedDevices": bool,
+    "sendEmail": bool,
+    "hostEmail": str,
+    "meetingOptions": MEETING_OPTIONS,
+    "attendeePrivileges": ATTENDEE_PRIVILEGES,
+    "integrationTags": [Str(max_len=64)],
+    "enabledBreakoutSessions": bool,
+    "enabledAudioWatermark": bool,
+    "enabledVisualWatermark": bool,
+    "visualWatermarkOpacity": Int(5, 80),
+    "audioConnectionOptions": AUDIO_OPTIONS,
+}  # PatchMeetingObject fields the fake models
+MEETING_CREATE: Shape = {
+    **MEETING_PATCH,
+    "siteUrl": str,
+    "scheduledType": ("meeting",),
+    "invitees": [{"email": str, "displayName": Str(max_len=128), "coHost": bool, "panelist": bool}],
+}  # CreateMeetingObject fields the fake models
+# Declared by the spec, not modelled by the fake: refused with NotImplementedError, never with a 400.
+MEETING_UNMODELLED = _names(
+    "adhoc roomId templateId sessionTypeId enabledWebcastView panelistPassword registration "
+    "simultaneousInterpretation breakoutSessions trackingCodes requireAttendeeLogin restrictToInvitees "
+    "enabledLiveStream liveStream"
+)
+PERSON_CREATE: Shape = {
+    "emails": [str], "phoneNumbers": [{"type": ("work",), "value": str}], "extension": str, "locationId": str,
+    "displayName": str, "firstName": str, "lastName": str, "avatar": str, "orgId": str, "roles": [str],
+    "licenses": [str], "department": str, "manager": str, "managerId": str, "title": str,
+    "addresses": [{k: str for k in ("type", "country", "locality", "region", "streetAddress", "postalCode")}],
+    "siteUrls": [str],
+}  # fmt: skip
+PERSON_UPDATE: Shape = {**PERSON_CREATE, "nickName": str, "loginEnabled": bool}
+PASSWORD_CRITERIA: Shape = {
+    "mixedCase": bool, "minLength": Int(0, 12), "minNumeric": Int(0, 12), "minAlpha": Int(0, 12),
+    "minSpecial": Int(0, 12), "disallowDynamicWebText": bool, "disallowList": bool, "disallowValues": [str],
+}  # fmt: skip
+COMMON_SETTINGS_UPDATE: Shape = {
+    "siteOptions": {"allowCustomPersonalRoomURL": bool},
+    "defaultSchedulerOptions": {
+        "entryAndExitTone": ("NoTone", "Beep", "AnnounceName"), "joinTeleconfNotPress1": bool,
+        "telephonySupport": ("None", "WebexTeleconferencing", "Other"), "tollFree": bool, "VoIP": bool,
+    },
+    "scheduleMeetingOptions": {"emailReminders": bool},
+    "securityOptions": {
+        "joinBeforeHost": bool, "audioBeforeHost": bool, "firstAttendeeAsPresenter": bool,
+        "unlistAllMeetings": bool, "requireLoginBeforeAccess": bool, "allowMobileScreenCapture": bool,
+        "requireStrongPassword": bool, "passwordCriteria": PASSWORD_CRITERIA,
+    },
+}  # fmt: skip
+MEETINGS_QUERY = tuple(
+    sorted(
+        _names(
+            "meetingNumber webLink roomId meetingSeriesId max from to meetingType state scheduledType isModified "
+            "hasChat hasRecording hasTranscription hasSummary hasClosedCaption hasPolls hasQA hasSlido current "
+            "hostEmail siteUrl integrationTag"
+        )
+    )
+)
+MEETINGS_QUERY_MODELLED = _names("meetingSeriesId max from to meetingType state scheduledType hostEmail siteUrl")
+PEOPLE_QUERY = ("email", "displayName", "id", "orgId", "roles", "callingData", "locationId", "max", "excludeStatus")
+PAGE_CURSOR = "cursor"  # the opaque position in Webex's next links (not declared in the spec)
+
+
+def _b64_id(kind: str, value: str) -> str:
+    """Webex ids: base64 of ``ciscospark://us/<KIND>/<uuid>`` (unpadded)."""
+    return base64.b64encode(f"ciscospark://us/{kind}/{value}".encode()).decode().rstrip("=")
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _millis(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+@dataclass
+class _Refresh:
+    """A refresh token of a chain that started with one consent."""
+
+    client_id: str
+    person_id: str | None  # None: a service app's machine account
+    expires_at: datetime
+    predecessor: str | None = None
+    revoked: bool = False
+    reusable: bool = False  # the sandbox's consent token: may start any number of chains
+
+
+@dataclass
+class _Access:
+    person_id: str | None
+    expires_at: datetime
+    refresh: str | None  # the refresh token it was minted with
+    admin: bool
+
+
+@dataclass(frozen=True)
+class _Caller:
+    person: dict[str, Any] | None
+    admin: bool
+
+
+# -- the fake ------------------------------------------------------------------------------------------
+
+
+class FakeWebex(FakeAPI):
+    """A faithful, stateful, in-process fake of Webex's REST API v1 (an ``httpx`` transport).
+
+    State is plain JSON-able dicts exactly as Webex returns them, open to tests for seeding and
+    assertions: :attr:`people` (by id, the admin ``GET /people/{personId}`` shape), :attr:`meetings`
+    (series by id, the ``MeetingSeriesObject`` shape), :attr:`licenses`, :attr:`roles`,
+    :attr:`common_settings`. :attr:`requests` logs every request received, in order.
+
+    ``clock`` drives token expiry, quotas and "now"; ``seed`` makes ids, passwords and tokens
+    reproducible; ``site_url`` names the org's one Webex site.
+    """
+
+    BASE_URL = BASE_URL
+    TOKEN_URL = TOKEN_URL
+
+    def __init__(
+        self,
+        *,
+        clock: Clock | None = None,
+        seed: int = 0,
+        site_url: str = "fake-district.webex.com",
+        org_name: str = "Fake District",
+        sso: bool = True,
+    ) -> None:
+        super().__init__(clock=clock, seed=seed)
+        self.site_url = site_url
+        self.org_name = org_name
+        self.sso = sso
+        self.org_id = _b64_id("ORGANIZATION", str(uuid.UUID(int=self.rng.getrandbits(128))))
+        #: Next links with ``max=null`` and without the filters (Webex's known broken links).
+        self.broken_next_links = False
+        self.people: dict[str, dict[str, Any]] = {}
+        self.meetings: dict[str, dict[str, Any]] = {}
+        self.roles: list[dict[str, Any]] = [
+            {"id": self._new_id("ROLE"), "name": name}
+            for name in ("Full Administrator", "Read-only Administrator", "User and Device Administrator")
+        ]
+        self.licenses: list[dict[str, Any]] = [
+            self._license("Meeting - Webex Enterprise Edition", 2000, site=True),
+            self._license("Messaging", 5000, site=False),
+        ]
+        self.common_settings: dict[str, Any] = _default_common_settings()
+        self.tokens_issued = 0
+        self._meta: dict[str, dict[str, Any]] = {}  # meeting id -> invitees, deleted occurrences
+        self._clients: dict[str, str] = {}  # integration / service-app client id -> secret
+        self._service_apps: dict[str, dict[str, str]] = {}  # application id -> client id, org
+        self._refresh: dict[str, _Refresh] = {}
+        self._access: dict[str, _Access] = {}
+        self._expired: set[str] = set()
+        self._creates: list[tuple[datetime, str, str]] = []  # (when, caller id, host id)
+        self._cursors = Cursors(self)
+
+    # -- ids and seeding (no HTTP) ------------------------------------------------------------------------
+
+    def _new_id(self, kind: str) -> str:
+        return _b64_id(kind, str(uuid.UUID(int=self.rng.getrandbits(128), version=4)))
+
+    def _license(self, name: str, total: int, *, site: bool) -> dict[str, Any]:
+        lic: dict[str, Any] = {
+            "id": self._new_id("LICENSE"), "name": name, "totalUnits": total, "consumedUnits": 0,
+            "consumedByUsers": 0, "consumedByWorkspaces": 0, "subscriptionId": f"Sub{self.rng.randint(10**8, 10**9)}",
+        }  # fmt: skip
+        if site:
+            lic |= {"siteUrl": self.site_url, "siteType": "Control Hub managed site"}
+        return lic
+
+    @property
+    def meetings_license(self) -> str:
+        """The id of the site's Meetings (host) licence."""
+        return str(next(lic["id"] for lic in self.licenses if lic.get("siteUrl")))
+
+    @property
+    def messaging_license(self) -> str:
+        return str(next(lic["id"] for lic in self.licenses if not lic.get("siteUrl")))
+
+    def role_id(self, name: str) -> str:
+        """The id of a role by name (e.g. ``"Full Administrator"``)."""
+        return str(next(r["id"] for r in self.roles if r["name"] == name))
+
+    def add_person(
+        self,
+        email: str,
+        first_name: str = "",
+        last_name: str = "",
+        *,
+        admin: bool = False,
+        host: bool = True,
+        roles: list[str] | None = None,
+        login_enabled: bool = True,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """Add a person directly (no HTTP) and return the stored admin ``GET /people/{personId}`` dict.
+
+        ``admin`` gives the Full Administrator role; ``host`` the site's Meetings licence (else the
+        Messaging licence, attendee-only on the site). ``extra`` fields override the defaults.
+        """
+        with self._lock:
+            if self._find_person(email) is not None:
+                raise ValueError(f"a person with email {email!r} already exists")
+            role_ids = list(roles or []) + ([self.role_id("Full Administrator")] if admin else [])
+            licenses = [self.meetings_license if host else self.messaging_license]
+            person = self._new_person(
+                {"emails": [email], "firstName": first_name, "lastName": last_name, "roles": role_ids,
+                 "licenses": licenses, "siteUrls": [self.site_url if host else f"{self.site_url}#attendee"]},
+                invite_pending=False,
+            )  # fmt: skip
+            person["loginEnabled"] = _flag(login_enabled)
+            person.update(extra)
+            return person
+
+    def add_meeting(self, host_email: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Create a meeting series directly (no HTTP, no quota) and return the stored series.
+
+        ``body`` is what ``POST /meetings`` takes. Raises ``ValueError`` with Webex's error message
+        when Webex would refuse it.
+        """
+        with self._lock:
+            host = self._find_person(host_email)
+            if host is None:
+                raise ValueError(f"no person {host_email!r}")
+            try:
+                return self._create_meeting(host, dict(body))
+            except Reply as reply:
+                raise ValueError(f"Webex would refuse this meeting: {reply.body}") from None
+
+    def authorize_integration(
+        self, client_id: str, client_secret: str, admin_email: str, *, refresh_token: str | None = None,
+        reusable: bool = False,
+    ) -> str:  # fmt: skip
+        """An admin's OAuth consent to an integration: registers the client, returns a refresh token.
+
+        ``reusable`` makes this one token start any number of token chains (for the sandbox, whose
+        settings are fixed); rotated tokens are single-use as always.
+        """
+        with self._lock:
+            person = self._find_person(admin_email)
+            if person is None:
+                raise ValueError(f"no person {admin_email!r}")
+            self._clients[client_id] = client_secret
+            token = refresh_token or self._token(64)
+            self._refresh[token] = _Refresh(
+                client_id, str(person["id"]), self.now() + timedelta(seconds=REFRESH_TOKEN_TTL), reusable=reusable
+            )
+            return token
+
+    def add_service_app(self, application_id: str, client_id: str, client_secret: str) -> None:
+        """A service app a full admin has authorized for this org in Control Hub."""
+        with self._lock:
+            self._clients[client_id] = client_secret
+            self._service_apps[application_id] = {"clientId": client_id, "orgId": self.org_id}
+
+    def personal_token(self, email: str) -> str:
+        """A personal access token of ``email`` (12 hours)."""
+        with self._lock:
+            person = self._find_person(email)
+            if person is None:
+                raise ValueError(f"no person {email!r}")
+            return self._issue_access(str(person["id"]), None, PERSONAL_TOKEN_TTL)
+
+    # -- faults (see FakeAPI for fail_next, server_error_next, reset_connection_next, slow) -------------
+
+    def rate_limit_next(
+        self, *, times: int = 1, path: str | None = None, retry_after: str | None = "1", status: int = 429
+    ) -> None:
+        """Answer the next matching request(s) with Webex's 429 (or 423 Locked) and ``Retry-After``.
+
+        ``retry_after`` is sent as is: seconds, or something malformed such as ``"rand(30),add(30)"``.
+        """
+        if status not in (423, 429):
+            raise ValueError("status must be 429 or 423")
+        headers = {"Retry-After": retry_after} if retry_after is not None else {}
+        message = "Too many requests, retry later." if status == 429 else "The resource is locked, retry later."
+
+        def respond(request: httpx.Request) -> httpx.Response:
+            return json_response(status, self._error_body(message), headers)
+
+        self.add_fault(Fault(times, path, respond=respond))
+
+    def expire_tokens(self) -> None:
+        """Every access token issued so far now answers 401."""
+        with self._lock:
+            self._expired.update(self._access)
+
+    def snapshot(self) -> str:
+        """Canonical JSON of the org's people, licences, roles, meetings and site settings."""
+        with self._lock:
+            return canonical_json(
+                {
+                    "org": {"id": self.org_id, "name": self.org_name, "siteUrl": self.site_url},
+                    "people": self.people,
+                    "licenses": self._license_view(),
+                    "roles": self.roles,
+                    "meetings": self.meetings,
+                    "meeting_meta": {k: {**v, "deleted": sorted(v["deleted"])} for k, v in self._meta.items()},
+                    "common_settings": self.common_settings,
+                }
+            )
+
+    # -- hooks of FakeAPI ------------------------------------------------------------------------------
+
+    def match(self, request: httpx.Request) -> tuple[Any, dict[str, str]] | None:
+        if request.url.host == USGOV_HOST:  # the US-Gov cloud: same API, other host
+            request = httpx.Request(request.method, request.url.copy_with(host=API_HOST))
+        return super().match(request)
+
+    def fault_applies(self, request: httpx.Request) -> bool:
+        # A fault without a path spares the token endpoint: it targets API calls.
+        return not request.url.path.endswith("/access_token")
+
+    def error_body(self, status: int) -> Any:
+        if status == 401:
+            return self._error_body(MISSING_TOKEN)
+        return self._error_body(httpx.codes.get_reason_phrase(status) or "Error")
+
+    def undeclared_query(self, call: Call, names: list[str]) -> Reply:
+        declared = call.route.meta.get("declared", ())
+        modelled = [n for n in names if n in declared]
+        if modelled:
+            raise NotImplementedError(f"FakeWebex does not model the query parameter(s) {', '.join(modelled)}")
+        return self._reply(400, f"Unknown query parameter(s): {', '.join(names)}")
+
+    def before(self, call: Call) -> None:
+        if call.route.meta.get("api", True):
+            call.state["caller"] = self._authenticate(call.request)
+
+    def decorate(self, request: httpx.Request, response: httpx.Response) -> None:
+        tracking = None
+        if response.headers.get("content-type", "").startswith("application/json"):
+            try:
+                body = json.loads(response.content or b"null")
+            except ValueError:
+                body = None
+            if isinstance(body, dict) and isinstance(body.get("trackingId"), str):
+                tracking = body["trackingId"]
+        response.headers["trackingid"] = tracking or self._tracking_id()
+
+    # -- errors ---------------------------------------------------------------------------------------
+
+    def _tracking_id(self) -> str:
+        return "ROUTER_" + str(uuid.UUID(int=self.noise.getrandbits(128))).upper()
+
+    def _error_body(self, message: str, descriptions: list[str] | None = None) -> dict[str, Any]:
+        errors = [{"description": d} for d in (descriptions or [message])]
+        return {"message": message, "errors": errors, "trackingId": self._tracking_id()}
+
+    def _reply(self, status: int, message: str, descriptions: list[str] | None = None) -> Reply:
+        return Reply(status, self._error_body(message, descriptions))
+
+    def _invalid(self, problems: list[tuple[str, str]]) -> Reply:
+        return self._reply(400, "Invalid request.", [f"{f}: {m}" for f, m in problems])
+
+    # -- auth -------------------------------------------------------------------------------------------
+
+    def _token(self, length: int) -> str:
+        alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+        return "".join(self.noise.choice(alphabet) for _ in range(length))
+
+    def _issue_access(self, person_id: str | None, refresh: str | None, ttl: int) -> str:
+        token = self._token(64) + "_PF84_" + self.org_id[-8:]
+        person = self.people.get(person_id or "")
+        admin = person is None or self._is_admin(person)  # a service app's machine account is an admin
+        self._access[token] = _Access(person_id, self.now() + timedelta(seconds=ttl), refresh, admin)
+        self.tokens_issued += 1
+        return token
+
+    def _is_admin(self, person: dict[str, Any]) -> bool:
+        return self.role_id("Full Administrator") in (person.get("roles") or [])
+
+    def _commit_rotation(self, refresh: str | None) -> None:
+        """First use of ``refresh`` (or of a token minted with it) revokes the token it replaced."""
+        record = self._refresh.get(refresh or "")
+        if record is not None and record.predecessor is not None:
+            before = self._refresh.get(record.predecessor)
+            if before is not None and not before.reusable:
+                before.revoked = True
+            record.predecessor = None
+
+    def _authenticate(self, request: httpx.Request) -> _Caller:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        record = self._access.get(token) if scheme.lower() == "bearer" else None
+        if record is None or token in self._expired or self.now() >= record.expires_at:
+            raise self._reply(401, MISSING_TOKEN)
+        self._commit_rotation(record.refresh)
+        person = self.people.get(record.person_id or "")
+        if record.person_id is not None and (person is None or person.get("loginEnabled") == "false"):
+            raise self._reply(401, MISSING_TOKEN)
+        return _Caller(person, record.admin)
+
+    def _require_admin(self, call: Call) -> _Caller:
+        caller: _Caller = call.state["caller"]
+        if not caller.admin:
+            raise self._reply(403, "Missing required scope or admin role for this request.")
+        return caller
+
+    def _oauth_error(self, status: int, error: str, description: str) -> httpx.Response:
+        return json_response(status, {"error": error, "error_description": description,
+                                      "trackingId": self._tracking_id()})  # fmt: skip
+
+    @route("POST", "/access_token", query=(), api=False)
+    def _access_token(self, call: Call) -> httpx.Response:
+        form = call.form()
+        client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
+        known = self._clients.get(client_id)
+        if known is None or not hmac.compare_digest(known, secret):
+            return self._oauth_error(401, "invalid_client", "Invalid client_id or client_secret.")
+        if form.get("grant_type") != "refresh_token":
+            return self._oauth_error(400, "unsupported_grant_type", "Only refresh_token is modelled by the fake.")
+        old = form.get("refresh_token", "")
+        record = self._refresh.get(old)
+        if record is None or record.revoked or record.client_id != client_id or self.now() >= record.expires_at:
+            return self._oauth_error(400, "invalid_grant", "The refresh token is invalid, expired or revoked.")
+        self._commit_rotation(old)  # using a rotated token settles the rotation before it
+        new = self._token(64)
+        self._refresh[new] = _Refresh(client_id, record.person_id, record.expires_at, predecessor=old)
+        ttl = SERVICE_APP_TOKEN_TTL if record.person_id is None else ACCESS_TOKEN_TTL
+        access = self._issue_access(record.person_id, new, ttl)
+        return json_response(200, {
+            "access_token": access, "expires_in": ttl, "refresh_token": new,
+            "refresh_token_expires_in": max(0, int((record.expires_at - self.now()).total_seconds())),
+            "token_type": "Bearer", "scope": INTEGRATION_SCOPES,
+        })  # fmt: skip
+
+    @route("POST", "/applications/{applicationId}/token", query=())
+    def _service_app_token(self, call: Call) -> httpx.Response:
+        self._require_admin(call)  # the caller's integration holds spark:applications_token
+        body = self._json_body(call, {"clientId": str, "clientSecret": str, "targetOrgId": str})
+        app = self._service_apps.get(call.path["applicationId"])
+        if app is None:
+            raise self._reply(404, "Application not found or not authorized for this organization.")
+        secret = self._clients.get(app["clientId"], "")
+        if body.get("clientId") != app["clientId"] or not hmac.compare_digest(secret, str(body.get("clientSecret"))):
+            raise self._reply(401, "Invalid clientId or clientSecret.")
+        if body.get("targetOrgId") != app["orgId"]:
+            raise self._reply(403, "The service app is not authorized for the target organization.")
+        refresh = self._token(64)
+        self._refresh[refresh] = _Refresh(app["clientId"], None, self.now() + timedelta(seconds=REFRESH_TOKEN_TTL))
+        access = self._issue_access(None, refresh, SERVICE_APP_TOKEN_TTL)
+        return json_response(200, {
+            "access_token": access, "expires_in": SERVICE_APP_TOKEN_TTL, "refresh_token": refresh,
+            "refresh_token_expires_in": REFRESH_TOKEN_TTL, "token_type": "Bearer",
+        })  # fmt: skip
+
+    # -- request helpers ---------------------------------------------------------------------------------
+
+    def _json_body(self, call: Call, shape: Shape, *, unmodelled: frozenset[str] = frozenset()) -> dict[str, Any]:
+        try:
+            raw = call.json()
+        except ValueError:
+            raise self._reply(400, "The request body is not valid JSON.") from None
+        if not isinstance(raw, dict):
+            raise self._reply(400, "The request body must be a JSON object.")
+        used = sorted(k for k in raw if k in unmodelled)
+        if used:
+            raise NotImplementedError(f"FakeWebex does not model the field(s) {', '.join(used)}")
+        # JSON null clears a field in PATCH bodies: validated by the handler, not the shape.
+        problems = validate({k: v for k, v in raw.items() if v is not None}, shape)
+        if problems:
+            raise self._invalid(problems)
+        return raw
+
+    def _page(self, call: Call, items: list[dict[str, Any]], default: int, cap: int) -> httpx.Response:
+        """One page of ``items`` and, when more follow, a ``Link`` to the next with an opaque cursor."""
+        raw_max = call.query.get("max", str(default))
+        try:
+            size = int(raw_max)
+        except ValueError:
+            raise self._invalid([("max", f"{raw_max!r} is not a number")]) from None
+        if size < 1:
+            raise self._invalid([("max", "must be at least 1")])
+        size = min(size, cap)  # Webex silently clamps max
+        offset = 0
+        if PAGE_CURSOR in call.query:
+            try:
+                offset = self._cursors.offset(call.query[PAGE_CURSOR], call.request.url.path)
+            except CursorError as exc:
+                raise self._reply(400, f"Invalid cursor: {exc}") from None
+        page = items[offset : offset + size]
+        headers: dict[str, str] = {}
+        if offset + size < len(items):
+            cursor = self._cursors.issue(offset + size, call.request.url.path)
+            if self.broken_next_links:
+                params: list[tuple[str, str]] = [("max", "null"), (PAGE_CURSOR, cursor)]
+            else:
+                params = [(k, v) for k, v in call.request.url.params.multi_items() if k != PAGE_CURSOR]
+                params.append((PAGE_CURSOR, cursor))
+            url = call.request.url.copy_with(params=params)
+            headers["Link"] = f'<{url}>; rel="next"'
+        return json_response(200, {"items": page}, headers)
+
+    def _zone(self, call: Call) -> ZoneInfo:
+        name = call.request.headers.get("timezone") or "UTC"
+        try:
+            return ZoneInfo(name)
+        except (KeyError, ValueError):
+            raise self._invalid([("timezone", f"{name!r} is not an IANA time zone")]) from None
+
+    # -- people ---------------------------------------------------------------------------------------------
+
+    def _find_person(self, ref: str) -> dict[str, Any] | None:
+        if ref in self.people:
+            return self.people[ref]
+        lowered = ref.lower()
+        return next((p for p in self.people.values() if any(e.lower() == lowered for e in p.get("emails", []))), None)
+
+    def _new_person(self, body: dict[str, Any], *, invite_pending: bool) -> dict[str, Any]:
+        email = str(body["emails"][0])
+        first, last = str(body.get("firstName") or ""), str(body.get("lastName") or "")
+        display = str(body.get("displayName") or f"{first} {last}".strip() or email)
+        created = _millis(self.now())
+        person: dict[str, Any] = {
+            "id": self._new_id("PEOPLE"), "emails": [email], "phoneNumbers": [], "displayName": display,
+            "nickName": first or display.split(" ")[0], "firstName": first, "lastName": last,
+            "orgId": self.org_id, "roles": [], "licenses": [], "created": created, "lastModified": created,
+            "timezone": "America/Chicago", "siteUrls": [],
+            "sipAddresses": [{"type": "personal-room", "value": f"{email.split('@')[0]}@{self.site_url}",
+                              "primary": False}],
+            "status": "unknown", "invitePending": _flag(invite_pending), "loginEnabled": "true", "type": "person",
+        }  # fmt: skip
+        for key in ("phoneNumbers", "extension", "locationId", "avatar", "roles", "licenses", "department",
+                    "manager", "managerId", "title", "addresses", "siteUrls"):  # fmt: skip
+            if key in body:
+                person[key] = copy.deepcopy(body[key])
+        self.people[person["id"]] = person
+        return person
+
+    def _person_view(self, person: dict[str, Any], caller: _Caller, *, by_id_list: bool = False,
+                     presence: bool = True) -> dict[str, Any]:  # fmt: skip
+        view = copy.deepcopy(person)
+        if not caller.admin or by_id_list:
+            for key in PERSON_ADMIN_FIELDS if not caller.admin else ("licenses", "roles", "locationId"):
+                view.pop(key, None)
+        if not presence or by_id_list:
+            for key in PRESENCE_FIELDS:
+                view.pop(key, None)
+        return view
+
+    def _check_refs(self, body: dict[str, Any]) -> None:
+        problems: list[tuple[str, str]] = []
+        known_licenses = {lic["id"] for lic in self.licenses}
+        known_roles = {r["id"] for r in self.roles}
+        licenses, roles = body.get("licenses") or [], body.get("roles") or []
+        problems += [("licenses", f"unknown license {x}") for x in licenses if x not in known_licenses]
+        problems += [("roles", f"unknown role {x}") for x in roles if x not in known_roles]
+        for site in body.get("siteUrls") or []:
+            if str(site).split("#", 1)[0] != self.site_url:
+                problems.append(("siteUrls", f"{site} is not a site of this organization"))
+        if body.get("orgId") not in (None, self.org_id):
+            problems.append(("orgId", "is not the caller's organization"))
+        if "emails" in body and len(body["emails"]) != 1:
+            problems.append(("emails", "exactly one email address is allowed per person"))
+        if problems:
+            raise self._invalid(problems)
+
+    @route("GET", "/people", query=(*PEOPLE_QUERY, PAGE_CURSOR), declared=PEOPLE_QUERY)
+    def _list_people(self, call: Call) -> httpx.Response:
+        caller: _Caller = call.state["caller"]
+        q = call.query
+        if not caller.admin and not (q.get("email") or q.get("displayName") or q.get("id")):
+            raise self._reply(400, "Email, displayName, or id list should be specified.")
+        if q.get("orgId") not in (None, self.org_id):
+            raise self._reply(403, "The caller cannot list people of that organization.")
+        if "locationId" in q:
+            raise NotImplementedError("FakeWebex does not model locations")
+        found = list(self.people.values())
+        ids = [i for i in q.get("id", "").split(",") if i]
+        if len(ids) > IDS_MAX:
+            raise self._invalid([("id", f"at most {IDS_MAX} ids")])
+        if ids:
+            found = [p for p in found if p["id"] in ids]
+        if q.get("email"):
+            found = [p for p in found if q["email"].lower() in (e.lower() for e in p["emails"])]
+        if q.get("displayName"):
+            found = [p for p in found if str(p.get("displayName", "")).lower().startswith(q["displayName"].lower())]
+        if q.get("roles"):
+            wanted = set(q["roles"].split(","))
+            found = [p for p in found if wanted & set(p.get("roles") or [])]
+        found.sort(key=lambda p: (p["created"], p["id"]))
+        presence = q.get("excludeStatus", "false") != "true"
+        views = [self._person_view(p, caller, by_id_list=bool(ids), presence=presence) for p in found]
+        response = self._page(call, views, PEOPLE_PAGE_MAX, PEOPLE_PAGE_MAX)
+        if ids:
+            body = json.loads(response.content)
+            body["notFoundIds"] = [i for i in ids if i not in self.people]
+            return json_response(200, body, {k: v for k, v in response.headers.items() if k.lower() == "link"})
+        return response
+
+    @route("POST", "/people", query=("callingData", "minResponse"))
+    def _create_person(self, call: Call) -> httpx.Response:
+        self._require_admin(call)
+        if call.query.get("minResponse") == "true":
+            raise NotImplementedError("FakeWebex does not model minResponse")
+        body = self._json_body(call, PERSON_CREATE)
+        if not body.get("emails"):
+            raise self._invalid([("emails", "is required")])
+        if not any(body.get(k) for k in ("displayName", "firstName", "lastName")):
+            raise self._invalid([("displayName", "displayName, firstName or lastName is required")])
+        self._check_refs(body)
+        if self._find_person(str(body["emails"][0])) is not None:
+            raise self._reply(409, "Person with this email already exists.")
+        person = self._new_person(body, invite_pending=not self.sso)
+        return json_response(200, self._person_view(person, call.state["caller"]))
+
+    @route("GET", "/people/me", query=("callingData",))
+    def _get_me(self, call: Call) -> httpx.Response:
+        caller: _Caller = call.state["caller"]
+        if caller.person is None:
+            raise self._reply(404, "The machine account of a service app is not a person.")
+        return json_response(200, self._person_view(caller.person, caller))
+
+    def _person(self, person_id: str) -> dict[str, Any]:
+        person = self.people.get(person_id)
+        if person is None:
+            raise self._reply(404, "Person not found.")
+        return person
+
+    @route("GET", "/people/{personId}", query=("callingData",))
+    def _get_person(self, call: Call) -> httpx.Response:
+        return json_response(200, self._person_view(self._person(call.path["personId"]), call.state["caller"]))
+
+    @route("PUT", "/people/{personId}", query=("callingData", "showAllTypes", "minResponse"))
+    def _update_person(self, call: Call) -> httpx.Response:
+        self._require_admin(call)
+        person = self._person(call.path["personId"])
+        body = self._json_body(call, PERSON_UPDATE)
+        if not body.get("displayName"):
+            raise self._invalid([("displayName", "is required")])
+        self._check_refs(body)
+        if "emails" in body:
+            other = self._find_person(str(body["emails"][0]))
+            if other is not None and other is not person:
+                raise self._reply(409, "Another person has this email.")
+        # A full replace: editable fields the body leaves out are cleared.
+        for key, empty in (("phoneNumbers", []), ("roles", []), ("licenses", []), ("siteUrls", []),
+                           ("addresses", []), ("firstName", ""), ("lastName", "")):  # fmt: skip
+            person[key] = copy.deepcopy(body.get(key, empty))
+        for key in ("extension", "locationId", "avatar", "department", "manager", "managerId", "title"):
+            if key in body:
+                person[key] = body[key]
+            else:
+                person.pop(key, None)
+        person["emails"] = list(body.get("emails") or person["emails"])
+        person["displayName"] = body["displayName"]
+        person["nickName"] = person["firstName"] or person["displayName"].split(" ")[0]
+        if "loginEnabled" in body:
+            person["loginEnabled"] = _flag(bool(body["loginEnabled"]))
+        person["lastModified"] = _millis(self.now())
+        return json_response(200, self._person_view(person, call.state["caller"]))
+
+    @route("DELETE", "/people/{personId}", query=())
+    def _delete_person(self, call: Call) -> httpx.Response:
+        self._require_admin(call)
+        self.people.pop(self._person(call.path["personId"])["id"])
+        return json_response(204)
+
+    def _license_view(self) -> list[dict[str, Any]]:
+        out = []
+        for lic in self.licenses:
+            used = sum(1 for p in self.people.values() if lic["id"] in (p.get("licenses") or []))
+            out.append({**lic, "consumedUnits": used, "consumedByUsers": used})
+        return out
+
+    @route("GET", "/licenses", query=("orgId",))
+    def _list_licenses(self, call: Call) -> httpx.Response:
+        self._require_admin(call)
+        return json_response(200, {"items": self._license_view()})
+
+    @route("GET", "/roles", query=())
+    def _list_roles(self, call: Call) -> httpx.Response:
+        self._require_admin(call)
+        return json_response(200, {"items": copy.deepcopy(self.roles)})
+
+    # -- meetings: rules ------------------------------------------------------------------------------------
+
+    def _parse_time(self, value: str, field: str) -> datetime:
+        try:
+            parsed = datetime.fromisoformat(value.replace(" ", "T", 1) if "T" not in value else value)
+        except ValueError:
+            raise self._invalid([(field, "is not an ISO 8601 date and time")]) from None
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+    def _check_password(self, password: str, host: dict[str, Any]) -> None:
+        security = self.common_settings["securityOptions"]
+        if not password or len(password) > 64:
+            raise self._invalid([("password", "must be 1 to 64 characters")])
+        if not security.get("requireStrongPassword"):
+            return
+        rules = security.get("passwordCriteria") or {}
+        problems = []
+        if len(password) < rules.get("minLength", 0):
+            problems.append(f"at least {rules['minLength']} characters")
+        if sum(c.isdigit() for c in password) < rules.get("minNumeric", 0):
+            problems.append(f"at least {rules['minNumeric']} digits")
+        if sum(c.isalpha() for c in password) < rules.get("minAlpha", 0):
+            problems.append(f"at least {rules['minAlpha']} letters")
+        if sum(not c.isalnum() for c in password) < rules.get("minSpecial", 0):
+            problems.append(f"at least {rules['minSpecial']} special characters")
+        if rules.get("mixedCase") and (password.lower() == password or password.upper() == password):
+            problems.append("upper- and lower-case letters")
+        banned = [str(v).lower() for v in rules.get("disallowValues") or []] if rules.get("disallowList") else []
+        if rules.get("disallowDynamicWebText"):
+            banned += [self.site_url.split(".")[0].lower(), str(host.get("firstName", "")).lower()]
+        if any(b and len(b) >= 3 and b in password.lower() for b in banned):
+            problems.append("no site name, host name or disallowed value")
+        if problems:
+            raise self._invalid([("password", "does not meet the site's password rules: " + ", ".join(problems))])
+
+    def _generate_password(self) -> str:
+        rules = self.common_settings["securityOptions"].get("passwordCriteria") or {}
+        upper, lower, digits, special = "ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnpqrstuvwxyz", "23456789", "@#$%*"
+        chars = [self.rng.choice(upper), self.rng.choice(lower)]
+        chars += [self.rng.choice(digits) for _ in range(max(2, rules.get("minNumeric", 0)))]
+        chars += [self.rng.choice(special) for _ in range(rules.get("minSpecial", 0))]
+        while len(chars) < max(8, rules.get("minLength", 0), rules.get("minAlpha", 0) + len(chars) - 2):
+            chars.append(self.rng.choice(upper + lower))
+        self.rng.shuffle(chars)
+        return "".join(chars)
+
+    def _normalise_recurrence(self, rule: str, start: datetime, zone: str) -> str:
+        """What Webex stores: first value of multi-valued monthly/yearly lists, five-year cap with an end."""
+        parts = [p for p in rule.strip().removeprefix("RRULE:").split(";") if p]
+        try:
+            fields = dict(p.split("=", 1) for p in parts)
+            freq = fields["FREQ"].upper()
+            rrulestr(";".join(parts), dtstart=start.astimezone(ZoneInfo(zone)))
+        except (KeyError, ValueError, TypeError):
+            raise self._invalid([("recurrence", f"{rule!r} is not a valid RFC 2445 rule")]) from None
+        if freq in ("MONTHLY", "YEARLY"):
+            for key in ("BYMONTHDAY", "BYDAY"):
+                if key in fields:
+                    fields[key] = fields[key].split(",")[0]  # "only the first day or date specified is taken"
+        if "COUNT" in fields or "UNTIL" in fields:
+            horizon = self.now() + relativedelta(years=5)
+            text = ";".join(f"{k}={v}" for k, v in fields.items())
+            occurrences = rrulestr(text, dtstart=start.astimezone(ZoneInfo(zone)))
+            if any(o.astimezone(UTC) > horizon for o in occurrences.xafter(horizon - timedelta(days=400), count=400)):
+                fields.pop("COUNT", None)
+                fields["UNTIL"] = horizon.strftime("%Y%m%dT%H%M%SZ")
+        return ";".join(f"{k}={v}" for k, v in fields.items())
+
+    def _occurrence_starts(self, series: dict[str, Any], until: datetime | None = None) -> list[datetime]:
+        start = self._parse_time(series["start"], "start")
+        rule = series.get("recurrence")
+        if not rule:
+            return [start]
+        zone = ZoneInfo(series.get("timezone") or "UTC")
+        out: list[datetime] = []
+        deleted = self._meta.get(series["id"], {}).get("deleted", set())
+        for moment in rrulestr(rule, dtstart=start.astimezone(zone)):
+            moment_utc = moment.astimezone(UTC)
+            if until is not None and moment_utc >= until:
+                break
+            if _occurrence_id(series["id"], moment_utc) not in deleted:
+                out.append(moment_utc)
+            if len(out) >= 2000:
+                break
+        return out
+
+    def _series_end(self, series: dict[str, Any]) -> datetime | None:
+        """When the last occurrence ends (``None``: open-ended)."""
+        rule = str(series.get("recurrence") or "")
+        length = self._duration(series)
+        if rule and "COUNT=" not in rule and "UNTIL=" not in rule:
+            return None
+        starts = self._occurrence_starts(series)
+        return (starts[-1] if starts else self._parse_time(series["start"], "start")) + length
+
+    def _duration(self, series: dict[str, Any]) -> timedelta:
+        return self._parse_time(series["end"], "end") - self._parse_time(series["start"], "start")
+
+    def _check_schedule(self, start: datetime, end: datetime) -> None:
+        minutes = (end - start).total_seconds() / 60
+        if minutes < 10 or minutes > 23 * 60 + 59:
+            raise self._invalid([("end", "the duration must be between 10 minutes and 23 hours 59 minutes")])
+        if start < self.now().replace(second=0, microsecond=0):
+            raise self._invalid([("start", "cannot be before the current date and time")])
+        if start >= self.now() + relativedelta(years=10):
+            raise self._invalid([("start", "cannot be 10 years or more in the future")])
+
+    def _count_create(self, caller: _Caller, host: dict[str, Any] | None) -> None:
+        """Webex's create quota: 100 per user per 24 h; admins 3000, or 800 for one user. Failures count."""
+        now = self.now()
+        self._creates = [c for c in self._creates if now - c[0] < QUOTA_WINDOW]
+        who = str(caller.person["id"]) if caller.person else "service-app"
+        target = str(host["id"]) if host else who
+        self._creates.append((now, who, target))
+        mine = [c for c in self._creates if c[1] == who]
+        if not caller.admin and len(mine) > CREATES_PER_USER:
+            raise self._reply(429, "You have reached the limit of 100 meetings scheduled in 24 hours.")
+        if caller.admin and (
+            len(mine) > CREATES_PER_ADMIN or sum(1 for c in mine if c[2] == target) > CREATES_BY_ADMIN_FOR_ONE_USER
+        ):
+            raise self._reply(429, "The administrator has reached the limit of meetings scheduled in 24 hours.")
+
+    def _host_for(self, caller: _Caller, host_email: str | None) -> dict[str, Any]:
+        """The host a request acts for: ``hostEmail`` (admins) or the caller."""
+        if host_email:
+            if caller.person is not None and host_email.lower() in (e.lower() for e in caller.person["emails"]):
+                return caller.person
+            if not caller.admin:
+                raise self._reply(403, "hostEmail can only be used with admin-level scopes.")
+            host = self._find_person(host_email)
+            if host is None:
+                raise self._reply(404, f"User {host_email} not found on this site.")
+            return host
+        if caller.person is None:
+            raise self._invalid([("hostEmail", "is required for a service app")])
+        return caller.person
+
+    # -- meetings: state and views -------------------------------------------------------------------------
+
+    def _create_meeting(self, host: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+        problems = [(k, "is required") for k in ("title", "start", "end") if not body.get(k)]
+        if problems:
+            raise self._invalid(problems)
+        if self.meetings_license not in (host.get("licenses") or []) or host.get("loginEnabled") == "false":
+            raise self._invalid([("hostEmail", "the host has no active host account on this site")])
+        if body.get("siteUrl") not in (None, self.site_url):
+            raise self._invalid([("siteUrl", f"{body['siteUrl']} is not a site of the host")])
+        zone = str(body.get("timezone") or "UTC")
+        try:
+            ZoneInfo(zone)
+        except (KeyError, ValueError):
+            raise self._invalid([("timezone", f"{zone!r} is not an IANA time zone")]) from None
+        start, end = self._parse_time(body["start"], "start"), self._parse_time(body["end"], "end")
+        start, end = start.replace(second=0, microsecond=0), end.replace(second=0, microsecond=0)
+        self._check_schedule(start, end)
+        password = body.get("password")
+        if password is not None:
+            self._check_password(str(password), host)
+        series_id = uuid.UUID(int=self.rng.getrandbits(128)).hex
+        number = str(self.rng.randint(10**9, 10**10 - 1))
+        site = self.site_url.split(".")[0]
+        stored: dict[str, Any] = {
+            "id": series_id, "meetingNumber": number, "title": body["title"],
+            "password": password or self._generate_password(),
+            "phoneAndVideoSystemPassword": str(self.rng.randint(10**7, 10**8 - 1)),
+            "meetingType": "meetingSeries", "state": "active", "timezone": zone,
+            "start": _utc(start), "end": _utc(end),
+            "hostUserId": host["id"], "hostDisplayName": host.get("displayName", ""), "hostEmail": host["emails"][0],
+            "hostKey": str(self.rng.randint(100_000, 999_999)), "siteUrl": self.site_url,
+            "webLink": f"https://{self.site_url}/{site}/j.php?MTID=m{uuid.UUID(int=self.rng.getrandbits(128)).hex}",
+            "sipAddress": f"{number}@{self.site_url}", "dialInIpAddress": "173.243.2.68",
+            "enabledAutoRecordMeeting": False, "allowAnyUserToBeCoHost": False, "enabledJoinBeforeHost": False,
+            "enableConnectAudioBeforeHost": False, "joinBeforeHostMinutes": 0, "excludePassword": False,
+            "publicMeeting": False, "reminderTime": 10, "unlockedMeetingJoinSecurity": "allowJoinWithLobby",
+            "sessionTypeId": 3, "scheduledType": "meeting", "enabledWebcastView": False,
+            "enableAutomaticLock": False, "automaticLockMinutes": 0, "allowFirstUserToBeCoHost": False,
+            "allowAuthenticatedDevices": False,
+            "telephony": {
+                "accessCode": number,
+                "callInNumbers": [
+                    {"label": "United States Toll", "callInNumber": "+1-408-418-9388", "tollType": "toll"}
+                ],
+                "links": [{"rel": "globalCallinNumbers", "href": f"/v1/meetings/{series_id}/globalCallinNumbers",
+                           "method": "GET"}],
+            },
+            "meetingOptions": {"enabledChat": True, "enabledVideo": True, "enabledPolling": False, "enabledNote": True,
+                               "noteType": "allowAll", "enabledFileTransfer": False, "enabledUCFRichMedia": False},
+            "attendeePrivileges": {k: k in ("enabledShareContent", "enabledViewParticipantList", "enabledChatHost",
+                                            "enabledChatPresenter", "enabledChatOtherParticipants")
+                                   for k in ATTENDEE_PRIVILEGES},
+            "enabledBreakoutSessions": False, "enabledAudioWatermark": False, "enabledVisualWatermark": False,
+            "audioConnectionOptions": {"audioConnectionType": "webexAudio", "enabledTollFreeCallIn": False,
+                                       "enabledGlobalCallIn": True, "enabledAudienceCallBack": False,
+                                       "entryAndExitTone": "beep", "allowHostToUnmuteParticipants": False,
+                                       "allowAttendeeToUnmuteSelf": True, "muteAttendeeUponEntry": True},
+            "requireAttendeeLogin": False, "restrictToInvitees": False, "enabledLiveStream": False,
+        }  # fmt: skip
+        settable = {k: v for k, v in body.items() if k not in ("hostEmail", "siteUrl", "invitees", "sendEmail",
+                                                               "password", "start", "end", "timezone")}  # fmt: skip
+        if settable.get("recurrence"):
+            settable["recurrence"] = self._normalise_recurrence(str(settable["recurrence"]), start, zone)
+        deep_merge(stored, {k: v for k, v in settable.items() if v is not None})
+        self._check_meeting_rules(stored)
+        self.meetings[series_id] = stored
+        invitees = [str(i["email"]).lower() for i in body.get("invitees") or []]
+        self._meta[series_id] = {"invitees": invitees, "deleted": set()}
+        return stored
+
+    def _check_meeting_rules(self, stored: dict[str, Any]) -> None:
+        if stored.get("enableConnectAudioBeforeHost") and not stored.get("enabledJoinBeforeHost"):
+            raise self._invalid([("enableConnectAudioBeforeHost", "needs enabledJoinBeforeHost")])
+
+    def _state(self, series: dict[str, Any]) -> str:
+        end = self._series_end(series)
+        return "expired" if end is not None and end <= self.now() else "active"
+
+    def _render(self, meeting: dict[str, Any], fields: frozenset[str], zone: ZoneInfo) -> dict[str, Any]:
+        view = {k: copy.deepcopy(v) for k, v in meeting.items() if k in fields}
+        for key in ("start", "end"):
+            if key in view:
+                moment = self._parse_time(view[key], key).astimezone(zone)
+                view[key] = _utc(moment) if zone.key == "UTC" else moment.isoformat(timespec="seconds")
+        return view
+
+    def _series_view(self, series: dict[str, Any], fields: frozenset[str], zone: ZoneInfo) -> dict[str, Any]:
+        return self._render({**series, "state": self._state(series)}, fields, zone)
+
+    def _occurrence(self, series: dict[str, Any], start: datetime) -> dict[str, Any]:
+        occurrence = {k: v for k, v in series.items() if k != "recurrence"}
+        occurrence |= {
+            "id": _occurrence_id(series["id"], start), "meetingSeriesId": series["id"],
+            "meetingType": "scheduledMeeting", "state": "scheduled" if start > self.now() else "ended",
+            "isModified": False, "start": _utc(start), "end": _utc(start + self._duration(series)),
+        }  # fmt: skip
+        return occurrence
+
+    def _visible(self, caller: _Caller, series: dict[str, Any], host: dict[str, Any]) -> bool:
+        if series["hostUserId"] == host["id"]:
+            return True
+        return any(e.lower() in self._meta.get(series["id"], {}).get("invitees", []) for e in host["emails"])
+
+    def _lookup(self, meeting_id: str) -> tuple[dict[str, Any], datetime | None]:
+        """The series of ``meeting_id`` and, for an occurrence id, the occurrence's start."""
+        series_id, _, when = meeting_id.partition("_")
+        series = self.meetings.get(series_id)
+        if series is None:
+            raise self._reply(404, "Meeting not found.")
+        if not when:
+            return series, None
+        try:
+            start = datetime.strptime(when, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        except ValueError:
+            raise self._reply(404, "Meeting not found.") from None
+        if start not in self._occurrence_starts(series, until=start + timedelta(seconds=1)):
+            raise self._reply(404, "Meeting not found.")
+        return series, start
+
+    def _owned(self, call: Call, meeting_id: str, host_email: str | None) -> tuple[dict[str, Any], datetime | None]:
+        """A meeting the caller may act on: its own, or its host's with ``hostEmail`` (admins)."""
+        series, start = self._lookup(meeting_id)
+        host = self._host_for(call.state["caller"], host_email)
+        if series["hostUserId"] != host["id"]:
+            raise self._reply(404, "Meeting not found.")
+        return series, start
+
+    # -- meetings: routes --------------------------------------------------------------------------------------
+
+    @route("GET", "/meetings", query=(*MEETINGS_QUERY, PAGE_CURSOR), declared=MEETINGS_QUERY)
+    def _list_meetings(self, call: Call) -> httpx.Response:
+        q = call.query
+        unmodelled = sorted(k for k in q if k in MEETINGS_QUERY and k not in MEETINGS_QUERY_MODELLED)
+        if unmodelled:
+            raise NotImplementedError(f"FakeWebex does not model {', '.join(unmodelled)} in GET /meetings")
+        caller: _Caller = call.state["caller"]
+        host = self._host_for(caller, q.get("hostEmail"))
+        kind = q.get("meetingType", "meetingSeries")
+        if kind not in ("meetingSeries", "scheduledMeeting", "meeting"):
+            raise self._invalid([("meetingType", "must be meetingSeries, scheduledMeeting or meeting")])
+        if q.get("siteUrl") not in (None, self.site_url):
+            raise self._invalid([("siteUrl", "is not a site of the user")])
+        start = self._parse_time(q["from"], "from") if "from" in q else None
+        end = self._parse_time(q["to"], "to") if "to" in q else None
+        start = start or (end - timedelta(days=7) if end else self.now())
+        end = end or start + timedelta(days=7)
+        if start > end:
+            raise self._invalid([("from", "cannot be after to")])
+        zone = self._zone(call)
+        items: list[dict[str, Any]] = []
+        series_list = sorted(self.meetings.values(), key=lambda s: (s["start"], s["id"]))
+        for series in series_list:
+            if not self._visible(caller, series, host):
+                continue
+            if q.get("meetingSeriesId") not in (None, series["id"]):
+                continue
+            if kind == "meetingSeries":
+                first = self._parse_time(series["start"], "start")
+                last_end = self._series_end(series)
+                if first < end and (last_end is None or last_end > start):
+                    items.append(self._series_view(series, LIST_FIELDS, zone))
+            elif kind == "scheduledMeeting":
+                length = self._duration(series)
+                for moment in self._occurrence_starts(series, until=end):
+                    if moment + length > start:
+                        items.append(self._render(self._occurrence(series, moment), LIST_FIELDS, zone))
+        if kind == "scheduledMeeting":
+            items.sort(key=lambda m: (self._parse_time(m["start"], "start"), m["id"]))
+        if q.get("state"):
+            items = [m for m in items if m.get("state") == q["state"]]
+        if q.get("scheduledType"):
+            items = [m for m in items if m.get("scheduledType") == q["scheduledType"]]
+        return self._page(call, items, DEFAULT_PAGE, MEETINGS_PAGE_MAX)
+
+    @route("POST", "/meetings", query=())
+    def _post_meeting(self, call: Call) -> httpx.Response:
+        caller: _Caller = call.state["caller"]
+        body = self._json_body(call, MEETING_CREATE, unmodelled=MEETING_UNMODELLED)
+        host_email = body.get("hostEmail")
+        target = self._find_person(str(host_email)) if host_email else caller.person
+        self._count_create(caller, target)
+        host = self._host_for(caller, host_email)
+        created = self._create_meeting(host, body)
+        return json_response(200, self._series_view(created, SERIES_FIELDS, self._zone(call)))
+
+    @route("GET", "/meetings/{meetingId}", query=("current", "hostEmail"))
+    def _get_meeting(self, call: Call) -> httpx.Response:
+        series, start = self._owned(call, call.path["meetingId"], call.query.get("hostEmail"))
+        zone = self._zone(call)
+        if start is None and call.query.get("current") == "true" and series.get("recurrence"):
+            upcoming = [s for s in self._occurrence_starts(series) if s + self._duration(series) > self.now()]
+            start = upcoming[0] if upcoming else None
+        if start is not None:
+            return json_response(200, self._render(self._occurrence(series, start), SERIES_FIELDS, zone))
+        return json_response(200, self._series_view(series, SERIES_FIELDS, zone))
+
+    @route("GET", "/admin/meetings/{meetingId}", query=("current",))
+    def _admin_get_meeting(self, call: Call) -> httpx.Response:
+        self._require_admin(call)
+        series, start = self._lookup(call.path["meetingId"])
+        zone = self._zone(call)
+        if start is not None:
+            return json_response(200, self._render(self._occurrence(series, start), ADMIN_FIELDS, zone))
+        return json_response(200, self._series_view(series, ADMIN_FIELDS, zone))
+
+    @route("PATCH", "/meetings/{meetingId}", query=())
+    def _patch_meeting(self, call: Call) -> httpx.Response:
+        body = self._json_body(call, MEETING_PATCH, unmodelled=MEETING_UNMODELLED)
+        series, start = self._owned(call, call.path["meetingId"], body.get("hostEmail"))
+        if start is not None:
+            raise NotImplementedError("FakeWebex does not model changes to single occurrences")
+        host = self.people.get(series["hostUserId"], {})
+        updated = copy.deepcopy(series)
+        zone = str(body.get("timezone") or updated["timezone"])
+        if "timezone" in body:
+            try:
+                ZoneInfo(zone)
+            except (KeyError, ValueError):
+                raise self._invalid([("timezone", f"{zone!r} is not an IANA time zone")]) from None
+        if "start" in body or "end" in body:
+            new_start = self._parse_time(body.get("start") or updated["start"], "start").replace(second=0)
+            new_end = self._parse_time(body["end"], "end") if "end" in body else new_start + self._duration(updated)
+            self._check_schedule(new_start, new_end.replace(second=0))
+            updated["start"], updated["end"] = _utc(new_start), _utc(new_end.replace(second=0))
+        if body.get("password") is not None:
+            self._check_password(str(body["password"]), host)
+        for key in ("agenda", "recurrence"):  # JSON null clears these (spec)
+            if key in body and body[key] is None:
+                updated.pop(key, None)
+        if body.get("recurrence"):
+            body["recurrence"] = self._normalise_recurrence(
+                str(body["recurrence"]), self._parse_time(updated["start"], "start"), zone
+            )
+        changes = {k: v for k, v in body.items() if k not in ("hostEmail", "sendEmail", "start", "end")}
+        deep_merge(updated, {k: v for k, v in changes.items() if v is not None})
+        self._check_meeting_rules(updated)
+        if any(k in body for k in ("start", "end", "recurrence")):
+            self._meta[series["id"]]["deleted"] = set()  # changing the schedule cancels exceptions
+        self.meetings[series["id"]] = updated
+        return json_response(200, self._series_view(updated, LIST_FIELDS, self._zone(call)))
+
+    @route("DELETE", "/meetings/{meetingId}", query=("hostEmail", "sendEmail"))
+    def _delete_meeting(self, call: Call) -> httpx.Response:
+        series, start = self._owned(call, call.path["meetingId"], call.query.get("hostEmail"))
+        if start is None:
+            del self.meetings[series["id"]]
+            self._meta.pop(series["id"], None)
+        else:
+            self._meta[series["id"]]["deleted"].add(_occurrence_id(series["id"], start))
+        return json_response(204)
+
+    # -- site settings ---------------------------------------------------------------------------------------
+
+    @route("GET", "/admin/meeting/config/commonSettings", query=("siteUrl",))
+    def _get_common_settings(self, call: Call) -> httpx.Response:
+        self._require_admin(call)
+        if call.query.get("siteUrl") not in (None, self.site_url):
+            raise self._reply(404, "Site not found.")
+        return json_response(200, copy.deepcopy(self.common_settings))
+
+    @route("PATCH", "/admin/meeting/config/commonSettings", query=())
+    def _patch_common_settings(self, call: Call) -> httpx.Response:
+        self._require_admin(call)
+        raw = call.json()
+        if isinstance(raw, dict) and "telephonyConfig" in raw:
+            raise self._invalid([("telephonyConfig", "is read-only")])
+        body = self._json_body(call, COMMON_SETTINGS_UPDATE)
+        scheduler = body.get("defaultSchedulerOptions")
+        if scheduler is not None and not {"entryAndExitTone", "telephonySupport"} <= set(scheduler):
+            raise self._invalid([("defaultSchedulerOptions", "entryAndExitTone and telephonySupport are required")])
+        merged = deep_merge(copy.deepcopy(self.common_settings), body)
+        security = merged["securityOptions"]
+        if security.get("audioBeforeHost") and not security.get("joinBeforeHost"):
+            raise self._invalid([("securityOptions.audioBeforeHost", "needs joinBeforeHost")])
+        sent = body.get("securityOptions") or {}
+        if "passwordCriteria" in sent and not security.get("requireStrongPassword"):
+            raise self._invalid([("securityOptions.passwordCriteria", "needs requireStrongPassword")])
+        values = (sent.get("passwordCriteria") or {}).get("disallowValues") or []
+        if len(values) != len(set(values)):
+            raise self._invalid([("securityOptions.passwordCriteria.disallowValues", "cannot repeat items")])
+        self.common_settings = merged
+        return json_response(200, copy.deepcopy(merged))
+
+
+def _occurrence_id(series_id: str, start: datetime) -> str:
+    return f"{series_id}_{start.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+
+
+def _default_common_settings() -> dict[str, Any]:
+    """A new EDU site's common settings (values as Cisco recommends for education sites, notes §7)."""
+    return {
+        "siteOptions": {"allowCustomPersonalRoomURL": False},
+        "telephonyConfig": {
+            "allowCallIn": True, "allowCallBack": True, "allowOtherTeleconf": False, "allowTollFreeCallin": False,
+            "allowInternationalCallin": True, "allowInternationalCallback": False, "VoIP": True,
+        },
+        "defaultSchedulerOptions": {
+            "entryAndExitTone": "Beep", "joinTeleconfNotPress1": True, "telephonySupport": "WebexTeleconferencing",
+            "tollFree": False, "VoIP": True,
+        },
+        "scheduleMeetingOptions": {"emailReminders": True},
+        "securityOptions": {
+            "joinBeforeHost": False, "audioBeforeHost": False, "firstAttendeeAsPresenter": False,
+            "unlistAllMeetings": True, "requireLoginBeforeAccess": False, "allowMobileScreenCapture": False,
+            "requireStrongPassword": True,
+            "passwordCriteria": {
+                "mixedCase": True, "minLength": 8, "minNumeric": 1, "minAlpha": 1, "minSpecial": 0,
+                "disallowDynamicWebText": True, "disallowList": True, "disallowValues": ["password", "webex"],
+            },
+        },
+    }  # fmt: skip
+
+
+# -- the sandbox district (confkit.sandbox looks up SANDBOX here) ------------------------------------------
+
+SANDBOX_SITE = "lincoln-usd.webex.com"
+SANDBOX_TIMEZONE = "America/Chicago"
+SANDBOX_CLIENT_ID = "fake-webex-client-id"
+SANDBOX_CLIENT_SECRET = "fake-webex-client-secret"
+SANDBOX_REFRESH_TOKEN = "fake-webex-refresh-token"
+
+
+def security_body(sec: MeetingSecurity) -> dict[str, Any]:
+    """Neutral security as ``POST /meetings`` fields, for seeding (no adapter involved).
+
+    Where Webex has no exact equivalent the closest setting is seeded: a lobby for everyone becomes
+    a lobby for guests plus an automatic lock at start; "no password" cannot exist on Webex.
+    """
+    body: dict[str, Any] = {}
+    if sec.passcode_value():
+        body["password"] = sec.passcode_value()
+    if sec.waiting_room is WaitingRoom.OFF:
+        body["unlockedMeetingJoinSecurity"] = "allowJoin"
+    elif sec.waiting_room is not None:
+        body["unlockedMeetingJoinSecurity"] = "allowJoinWithLobby"
+        if sec.waiting_room is WaitingRoom.EVERYONE:
+            body |= {"enableAutomaticLock": True, "automaticLockMinutes": 0}
+    if sec.join_before_host is not None:
+        body["enabledJoinBeforeHost"] = sec.join_before_host
+        body["joinBeforeHostMinutes"] = 5 if sec.join_before_host else 0
+    if sec.mute_on_entry is not None:
+        body["audioConnectionOptions"] = {"muteAttendeeUponEntry": sec.mute_on_entry}
+    if sec.auto_recording is not None:
+        body["enabledAutoRecordMeeting"] = sec.auto_recording is AutoRecording.CLOUD
+    return body
+
+
+def class_body(meeting: ClassMeeting) -> dict[str, Any]:
+    """The ``POST /meetings`` body of one sandbox class."""
+    zone = ZoneInfo(SANDBOX_TIMEZONE)
+    start = meeting.start.astimezone(zone)
+    body: dict[str, Any] = {
+        "title": meeting.topic,
+        "start": start.isoformat(timespec="seconds"),
+        "end": (start + timedelta(minutes=meeting.duration_minutes)).isoformat(timespec="seconds"),
+        "timezone": SANDBOX_TIMEZONE,
+    }
+    if meeting.recurrence is not None:
+        body["recurrence"] = meeting.recurrence.rrule
+    return body | security_body(meeting.security)
+
+
+def seed_district(fake: FakeWebex, district: District) -> None:
+    """The district as one Webex org and site: admins (the first is the full admin who authorized
+    the sandbox integration), teachers with a host licence, students attendee-only, and the classes."""
+    read_only = fake.role_id("Read-only Administrator")
+    for n, person in enumerate(district.people):
+        fake.add_person(
+            person.email,
+            person.first_name,
+            person.last_name,
+            admin=person.role == "admin" and n == 0,
+            host=person.role != "student",
+            roles=[read_only] if person.role == "admin" and n > 0 else None,
+            department={"admin": "IT", "teacher": "Teachers", "student": "Students"}[person.role],
+        )
+    for meeting in district.meetings:
+        fake.add_meeting(meeting.host_email, class_body(meeting))
+    fake.authorize_integration(
+        SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, district.admins[0].email, refresh_token=SANDBOX_REFRESH_TOKEN,
+        reusable=True,
+    )  # fmt: skip
+
+
+def _seed(fake: Any, district: District) -> None:
+    seed_district(fake, district)
+
+
+SANDBOX = SandboxPlatform(
+    name="webex",
+    make_fake=lambda clock: FakeWebex(clock=clock, site_url=SANDBOX_SITE, org_name="Lincoln Unified (sandbox)"),
+    seed=_seed,
+    settings={
+        "auth": "integration",
+        "client_id": SANDBOX_CLIENT_ID,
+        "client_secret": SANDBOX_CLIENT_SECRET,
+        "refresh_token": SANDBOX_REFRESH_TOKEN,
+        "site_url": SANDBOX_SITE,
+        "token_store": "memory",
+        "rate_limits": {"default": 1000, "people": 1000},
+    },
+)
+
+__all__ = ["SANDBOX", "FakeWebex", "class_body", "security_body", "seed_district"]

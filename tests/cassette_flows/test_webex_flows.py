@@ -1,0 +1,217 @@
+"""Webex flows recorded as cassettes (cassettes/webex/) and replayed offline.
+
+Each test is one cassette. ``make record`` re-records them from FakeWebex (``--record-mode=all``);
+``make test`` replays them (``--record-mode=none --block-network``). The contract check validates
+every interaction against Cisco's OpenAPI files. The clock is a :class:`FakeClock`, so a replayed
+``Retry-After`` never sleeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+import confkit
+from confkit.http import FakeClock
+from confkit.models import (
+    AutoRecording,
+    MeetingCreate,
+    MeetingKind,
+    MeetingSecurity,
+    MeetingUpdate,
+    UserActivation,
+    UserCreate,
+    UserStatus,
+    WaitingRoom,
+)
+from confkit.providers.webex import WebexProvider
+from confkit.recurrence import Recurrence
+from confkit.sandbox import build_district
+from confkit.testing.recording import SECRET_KEYS, before_record_response, scrub_text
+from confkit.testing.recording import vcr_config as confkit_vcr_config
+from confkit.testing.webex import SANDBOX, FakeWebex
+from tests.cassette_flows.conftest import CASSETTES, live
+
+pytestmark = pytest.mark.vcr
+START = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
+HOST = "teacher.flows@staff.lincoln-usd.example"
+# Webex meeting fields that are secrets too (a host key starts the meeting as its host).
+WEBEX_SECRET_KEYS = SECRET_KEYS | {
+    "hostKey",
+    "phoneAndVideoSystemPassword",
+    "panelistPassword",
+    "phoneAndVideoSystemPanelistPassword",
+    "clientSecret",
+}
+
+
+def _scrub_webex(response: dict[str, Any]) -> dict[str, Any]:
+    response = before_record_response(response)
+    body = response.get("body") or {}
+    raw = body.get("string")
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes | bytearray) else raw
+    if text:
+        body["string"] = scrub_text(text, secret_keys=WEBEX_SECRET_KEYS).encode("utf-8")
+    return response
+
+
+@pytest.fixture(scope="module")
+def vcr_config() -> dict[str, Any]:
+    config = confkit_vcr_config()
+    config["before_record_response"] = _scrub_webex
+    return config
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir() -> str:
+    return str(CASSETTES / "webex")
+
+
+@pytest.fixture
+def fake() -> FakeWebex:
+    clock = FakeClock(START)
+    fake: FakeWebex = SANDBOX.make_fake(clock)  # type: ignore[assignment]
+    SANDBOX.seed(fake, build_district(now=START))
+    fake.add_person(HOST, "Flow", "Teacher")
+    return fake
+
+
+@pytest.fixture
+def webex(fake: FakeWebex) -> Iterator[WebexProvider]:
+    if live("webex"):
+        provider: Any = confkit.connect("webex")
+    else:
+        client = httpx.Client(transport=fake)
+        provider = WebexProvider.from_settings(dict(SANDBOX.settings), client=client, clock=fake.clock)
+    with provider:
+        yield provider
+
+
+def no_faults_live() -> None:
+    if live("webex"):
+        pytest.skip("fault injection needs the fake")
+
+
+def homeroom(n: int) -> MeetingCreate:
+    return MeetingCreate(
+        topic=f"Homeroom {n}",
+        start_time=datetime(2026, 2, 2 + n, 15, tzinfo=UTC),
+        duration_minutes=30,
+        security=MeetingSecurity(waiting_room=WaitingRoom.OUTSIDERS),
+    )
+
+
+def test_meetings_list_over_pages(webex: WebexProvider) -> None:
+    for n in range(3):
+        webex.create_meeting(HOST, homeroom(n))
+    pages = list(webex.iter_meeting_pages(HOST, page_size=2))
+    assert len(pages) >= 2 and pages[-1].next_cursor is None
+    assert {m.topic for p in pages for m in p.items} >= {"Homeroom 0", "Homeroom 1", "Homeroom 2"}
+
+
+def test_admin_lists_another_hosts_meetings(webex: WebexProvider) -> None:
+    teacher = build_district(now=START).teachers[1]
+    meetings = list(webex.list_meetings(teacher.email))
+    assert meetings and all(m.host_email == teacher.email for m in meetings)
+    assert {m.kind for m in meetings} <= {MeetingKind.RECURRING, MeetingKind.SCHEDULED}
+
+
+def test_meeting_create_get_patch_delete(webex: WebexProvider) -> None:
+    created = webex.create_meeting(
+        HOST,
+        MeetingCreate(
+            topic="Algebra I - P3",
+            start_time=datetime(2026, 2, 3, 15, tzinfo=UTC),
+            duration_minutes=50,
+            timezone="America/Chicago",
+            recurrence=Recurrence.parse("FREQ=WEEKLY;BYDAY=TU,TH;UNTIL=20260526T235900Z"),
+            security=MeetingSecurity(
+                passcode_required=True,
+                waiting_room=WaitingRoom.OUTSIDERS,
+                join_before_host=False,
+                mute_on_entry=True,
+                auto_recording=AutoRecording.NONE,
+            ),
+            provider_options={"enableAutomaticLock": True, "automaticLockMinutes": 5, "publicMeeting": False},
+        ),
+    )
+    assert created.kind is MeetingKind.RECURRING and created.security.passcode_required
+    got = webex.get_meeting(created.id)
+    assert got.recurrence == Recurrence.parse("FREQ=WEEKLY;BYDAY=TU,TH;UNTIL=20260526T235900Z")
+    assert got.security.waiting_room is WaitingRoom.OUTSIDERS and got.security.mute_on_entry is True
+    assert got.raw["enableAutomaticLock"] is True and got.raw["automaticLockMinutes"] == 5
+    updated = webex.update_meeting(
+        created.id,
+        MeetingUpdate(topic="Algebra I - P4", duration_minutes=45, security=MeetingSecurity(join_before_host=True)),
+    )
+    assert updated.topic == "Algebra I - P4" and updated.duration_minutes == 45
+    assert updated.security.join_before_host is True
+    webex.delete_meeting(created.id)
+    with pytest.raises(confkit.NotFoundError):
+        webex.get_meeting(created.id)
+
+
+def test_people_list_create_get_and_status(webex: WebexProvider) -> None:
+    pages = list(webex.iter_user_pages(page_size=100))
+    assert len(pages) >= 2 and sum(len(p.items) for p in pages) >= 200
+    created = webex.create_user(
+        UserCreate(
+            email="new.student@students.lincoln-usd.example",
+            first_name="New",
+            last_name="Student",
+            licensed=False,
+            activation=UserActivation.SSO,
+        )
+    )
+    assert created.id and created.status is UserStatus.ACTIVE
+    got = webex.get_user(created.id)
+    assert got.email == "new.student@students.lincoln-usd.example"
+    webex.set_user_status(created.id, active=False)
+    assert webex.get_user(created.id).status is UserStatus.INACTIVE
+
+
+def test_site_common_settings_get_and_patch(webex: WebexProvider) -> None:
+    settings = webex.get_account_settings()
+    assert set(settings.sections) == {"commonSettings"}
+    webex.update_account_settings(
+        {
+            "commonSettings": {
+                "securityOptions": {
+                    "joinBeforeHost": False,
+                    "unlistAllMeetings": True,
+                    "requireStrongPassword": True,
+                    "passwordCriteria": {"minLength": 10, "mixedCase": True, "minNumeric": 2},
+                }
+            }
+        }
+    )
+    after = webex.get_account_settings().sections["commonSettings"]["securityOptions"]
+    assert after["passwordCriteria"]["minLength"] == 10 and after["joinBeforeHost"] is False
+
+
+def test_rate_limited_then_success(webex: WebexProvider, fake: FakeWebex) -> None:
+    no_faults_live()
+    assert webex.get_user(HOST).email == HOST
+    fake.rate_limit_next(retry_after="2")
+    assert webex.get_user(HOST).email == HOST
+
+
+def test_expired_token_then_renewed(webex: WebexProvider, fake: FakeWebex) -> None:
+    no_faults_live()
+    assert webex.get_user(HOST).email == HOST
+    fake.expire_tokens()
+    assert webex.get_user(HOST).email == HOST
+
+
+def test_broken_next_links_are_repaired(webex: WebexProvider, fake: FakeWebex) -> None:
+    no_faults_live()
+    fake.broken_next_links = True  # next links carry max=null and lose hostEmail, from, to ...
+    for n in range(3):
+        webex.create_meeting(HOST, homeroom(n))
+    pages = list(webex.iter_meeting_pages(HOST, page_size=2))
+    assert len(pages) == 2
+    assert [m.topic for p in pages for m in p.items] == ["Homeroom 0", "Homeroom 1", "Homeroom 2"]

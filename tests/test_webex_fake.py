@@ -1,0 +1,267 @@
+"""FakeWebex itself: Webex's server rules and quirks, faults, determinism, thread safety, recordability."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from confkit.http import FakeClock
+from confkit.sandbox import build_district
+from confkit.testing.webex import SANDBOX, FakeWebex, seed_district
+
+START = datetime(2026, 1, 5, 12, tzinfo=UTC)
+ADMIN, ADA = "it.admin@district.example", "ada@district.example"
+API = "https://webexapis.com/v1"
+
+
+def org(seed: int = 0) -> FakeWebex:
+    fake = FakeWebex(clock=FakeClock(START), seed=seed)
+    fake.add_person(ADMIN, "IT", "Admin", admin=True)
+    fake.add_person(ADA, "Ada", "Adams")
+    return fake
+
+
+def client(fake: FakeWebex, email: str = ADMIN) -> httpx.Client:
+    return httpx.Client(transport=fake, headers={"Authorization": f"Bearer {fake.personal_token(email)}"})
+
+
+def meeting(**kw: Any) -> dict[str, Any]:
+    return {"title": "Algebra", "start": "2026-02-02T15:00:00Z", "end": "2026-02-02T15:50:00Z", **kw}
+
+
+def test_it_is_a_mock_transport_vcr_can_record() -> None:
+    assert isinstance(org(), httpx.MockTransport)
+    assert FakeWebex.handle_request is httpx.MockTransport.handle_request
+
+
+def test_errors_have_webex_shape_and_tracking_id() -> None:
+    fake = org()
+    response = client(fake).post(f"{API}/meetings", json=meeting(end="2026-02-02T15:05:00Z"))
+    body = response.json()
+    assert response.status_code == 400 and set(body) == {"message", "errors", "trackingId"}
+    assert "10 minutes" in body["errors"][0]["description"]
+    assert response.headers["trackingid"] == body["trackingId"]
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        (meeting(start="2026-01-01T10:00:00Z", end="2026-01-01T11:00:00Z"), "before the current date"),
+        (meeting(end="2026-02-03T15:00:00Z"), "23 hours 59 minutes"),
+        (meeting(start="2036-02-02T15:00:00Z", end="2036-02-02T16:00:00Z"), "10 years"),
+        (meeting(password="short"), "password rules"),
+        (meeting(password="alllowercase1"), "upper- and lower-case"),
+        (meeting(joinBeforeHostMinutes=7), "joinBeforeHostMinutes"),
+        (meeting(unlockedMeetingJoinSecurity="lobbyForAll"), "unlockedMeetingJoinSecurity"),
+        (meeting(title="x" * 129), "title"),
+        (meeting(colour="blue"), "colour"),
+        (meeting(siteUrl="other.webex.com"), "siteUrl"),
+    ],
+)
+def test_meeting_rules(body: dict[str, Any], needle: str) -> None:
+    response = client(org()).post(f"{API}/meetings", json=body)
+    assert response.status_code == 400 and needle in json.dumps(response.json())
+
+
+def test_webex_silently_keeps_the_first_monthly_value_and_caps_at_five_years() -> None:
+    fake = org()
+    http = client(fake)
+    monthly = http.post(f"{API}/meetings", json=meeting(recurrence="FREQ=MONTHLY;BYMONTHDAY=2,16;COUNT=4")).json()
+    assert monthly["recurrence"] == "FREQ=MONTHLY;BYMONTHDAY=2;COUNT=4"
+    long = http.post(f"{API}/meetings", json=meeting(recurrence="FREQ=WEEKLY;BYDAY=MO;COUNT=400")).json()
+    assert long["recurrence"] == "FREQ=WEEKLY;BYDAY=MO;UNTIL=20310105T120000Z"
+    open_ended = http.post(f"{API}/meetings", json=meeting(recurrence="FREQ=DAILY")).json()
+    assert open_ended["recurrence"] == "FREQ=DAILY"
+
+
+def test_shapes_differ_per_operation() -> None:
+    fake = org()
+    http = client(fake)
+    created = http.post(f"{API}/meetings", json=meeting(hostEmail=ADA, recurrence="FREQ=WEEKLY;COUNT=3")).json()
+    assert "meetingSeriesId" not in created and created["hostEmail"] == ADA
+    window = {"from": "2026-01-05T12:00:00Z", "to": "2026-03-01T00:00:00Z"}
+    listed = http.get(f"{API}/meetings", params={"hostEmail": ADA, "meetingType": "scheduledMeeting", **window})
+    occurrences = listed.json()["items"]
+    assert [o["id"] for o in occurrences] == [f"{created['id']}_202602{d}T150000Z" for d in ("02", "09", "16")]
+    assert occurrences[0]["meetingSeriesId"] == created["id"] and "recurrence" not in occurrences[0]
+    admin = http.get(f"{API}/admin/meetings/{created['id']}").json()
+    assert "password" not in admin and "hostKey" not in admin and admin["hostEmail"] == ADA
+    occurrence = http.get(f"{API}/meetings/{occurrences[1]['id']}", params={"hostEmail": ADA}).json()
+    assert occurrence["meetingType"] == "scheduledMeeting" and "meetingSeriesId" not in occurrence
+
+
+def test_admin_needs_host_email_for_other_hosts() -> None:
+    fake = org()
+    series = fake.add_meeting(ADA, meeting())
+    http = client(fake)
+    assert http.get(f"{API}/meetings/{series['id']}").status_code == 404
+    assert http.get(f"{API}/meetings/{series['id']}", params={"hostEmail": ADA}).status_code == 200
+    teacher = client(fake, ADA)
+    assert teacher.get(f"{API}/meetings/{series['id']}").status_code == 200
+    assert teacher.get(f"{API}/admin/meetings/{series['id']}").status_code == 403
+
+
+def test_timezone_header_formats_times() -> None:
+    fake = org()
+    series = fake.add_meeting(ADMIN, meeting())
+    body = client(fake).get(f"{API}/meetings/{series['id']}", headers={"timezone": "America/Chicago"}).json()
+    assert body["start"] == "2026-02-02T09:00:00-06:00"
+
+
+def test_create_quota_counts_failures_too() -> None:
+    fake = org()
+    teacher = client(fake, ADA)
+    for _ in range(60):
+        teacher.post(f"{API}/meetings", json=meeting(end="2026-02-02T15:01:00Z"))  # refused, still counted
+    for _ in range(40):
+        assert teacher.post(f"{API}/meetings", json=meeting()).status_code == 200
+    over = teacher.post(f"{API}/meetings", json=meeting())
+    assert over.status_code == 429 and "24 hours" in over.json()["message"]
+
+
+def test_people_list_by_id_omits_admin_fields_and_reports_missing_ids() -> None:
+    fake = org()
+    ada = next(p for p in fake.people.values() if p["emails"] == [ADA])
+    body = client(fake).get(f"{API}/people", params={"id": f"{ada['id']},NOPE"}).json()
+    (item,) = body["items"]
+    assert "licenses" not in item and "roles" not in item and "status" not in item
+    assert body["notFoundIds"] == ["NOPE"]
+    full = client(fake).get(f"{API}/people/{ada['id']}").json()
+    assert full["licenses"] == [fake.meetings_license] and full["loginEnabled"] == "true"
+
+
+def test_non_admins_see_no_admin_fields_and_must_filter() -> None:
+    fake = org()
+    teacher = client(fake, ADA)
+    assert teacher.get(f"{API}/people").status_code == 400
+    (item,) = teacher.get(f"{API}/people", params={"email": ADMIN}).json()["items"]
+    assert "loginEnabled" not in item and "licenses" not in item
+    assert teacher.post(f"{API}/people", json={"emails": ["x@d.example"], "displayName": "X"}).status_code == 403
+
+
+def test_put_person_is_a_full_replace() -> None:
+    fake = org()
+    ada = next(p for p in fake.people.values() if p["emails"] == [ADA])
+    response = client(fake).put(f"{API}/people/{ada['id']}", json={"displayName": "Ada A.", "loginEnabled": False})
+    assert response.status_code == 200
+    assert response.json()["licenses"] == [] and response.json()["loginEnabled"] == "false"
+    assert client(fake).put(f"{API}/people/{ada['id']}", json={"loginEnabled": True}).status_code == 400
+
+
+def test_duplicate_person_conflicts() -> None:
+    response = client(org()).post(f"{API}/people", json={"emails": [ADA], "displayName": "Ada"})
+    assert response.status_code == 409
+
+
+def test_common_settings_constraints() -> None:
+    http = client(org())
+    url = f"{API}/admin/meeting/config/commonSettings"
+    assert http.patch(url, json={"telephonyConfig": {"VoIP": False}}).status_code == 400
+    assert http.patch(url, json={"securityOptions": {"audioBeforeHost": True}}).status_code == 400
+    assert http.patch(url, json={"defaultSchedulerOptions": {"tollFree": True}}).status_code == 400
+    ok = http.patch(url, json={"securityOptions": {"joinBeforeHost": True, "audioBeforeHost": True}})
+    assert ok.status_code == 200 and ok.json()["securityOptions"]["audioBeforeHost"] is True
+
+
+def test_unmodelled_and_undeclared_parameters() -> None:
+    http = client(org())
+    with pytest.raises(NotImplementedError, match="hasChat"):
+        http.get(f"{API}/meetings", params={"hasChat": "true"})
+    assert http.get(f"{API}/meetings", params={"colour": "blue"}).status_code == 400
+    with pytest.raises(NotImplementedError):
+        http.put(f"{API}/meetings/x", json={})
+
+
+def test_refresh_rotation_and_grace() -> None:
+    fake = org()
+    consent = fake.authorize_integration("C", "S", ADMIN)
+    http = httpx.Client(transport=fake)
+
+    def refresh(token: str) -> httpx.Response:
+        data = {"grant_type": "refresh_token", "client_id": "C", "client_secret": "S", "refresh_token": token}
+        return http.post(f"{API}/access_token", data=data)
+
+    first = refresh(consent).json()
+    assert first["refresh_token"] != consent and first["refresh_token_expires_in"] == 7_776_000
+    again = refresh(consent).json()  # the successor was never used: the consent token still works
+    http.get(f"{API}/people/me", headers={"Authorization": f"Bearer {again['access_token']}"})
+    assert refresh(consent).json()["error"] == "invalid_grant"  # settled once its successor was used
+    assert refresh(first["refresh_token"]).status_code == 200  # an unused branch stays usable
+    assert refresh("nonsense").json()["error"] == "invalid_grant"
+    bad = http.post(f"{API}/access_token", data={"grant_type": "refresh_token", "client_id": "C",
+                                                  "client_secret": "wrong", "refresh_token": consent})  # fmt: skip
+    assert bad.status_code == 401 and bad.json()["error"] == "invalid_client"
+
+
+def test_faults() -> None:
+    fake = org()
+    http = client(fake)
+    fake.rate_limit_next(retry_after="rand(30),add(30)")
+    limited = http.get(f"{API}/people")
+    assert limited.status_code == 429 and limited.headers["retry-after"] == "rand(30),add(30)"
+    fake.rate_limit_next(status=423)
+    assert http.get(f"{API}/people").status_code == 423
+    fake.server_error_next(503)
+    assert http.get(f"{API}/people").status_code == 503
+    fake.fail_next(409, path="/people")
+    conflict = http.get(f"{API}/people")
+    assert conflict.status_code == 409 and set(conflict.json()) == {"message", "errors", "trackingId"}
+    fake.expire_tokens()
+    assert http.get(f"{API}/people").status_code == 401
+    assert len(fake.requests) == 5 and fake.pending_faults == 0
+
+
+def test_us_gov_host_is_served() -> None:
+    fake = org()
+    response = client(fake).get("https://api-usgov.webex.com/v1/people", params={"max": 1})
+    assert response.status_code == 200 and response.headers["link"].startswith("<https://api-usgov.webex.com/v1/")
+
+
+def test_deterministic_given_a_seed() -> None:
+    def run(seed: int) -> str:
+        fake = FakeWebex(clock=FakeClock(START), seed=seed)
+        district = build_district(now=START)
+        seed_district(fake, district)
+        http = client(fake, district.admins[0].email)
+        http.post(f"{API}/meetings", json=meeting(hostEmail=district.teachers[0].email))
+        http.get(f"{API}/people", params={"max": 3})
+        return fake.snapshot()
+
+    first, second = run(1), run(1)
+    assert first == second and len(json.loads(first)["people"]) == 222
+    assert run(2) != first
+
+
+def test_thread_safe_creates() -> None:
+    fake = org()
+    token = fake.personal_token(ADMIN)
+    ids: list[str] = []
+
+    def work(n: int) -> None:
+        http = httpx.Client(transport=fake, headers={"Authorization": f"Bearer {token}"})
+        for k in range(5):
+            body = meeting(title=f"T{n}-{k}", hostEmail=ADA)
+            ids.append(http.post(f"{API}/meetings", json=body).json()["id"])
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(ids) == 30 and len(set(ids)) == 30 and len(fake.meetings) == 30
+
+
+def test_sandbox_seeds_a_webex_site() -> None:
+    fake = SANDBOX.make_fake(FakeClock(START))
+    assert isinstance(fake, FakeWebex)
+    district = build_district(now=START)
+    SANDBOX.seed(fake, district)
+    assert len(fake.people) == len(district.people) and len(fake.meetings) == len(district.meetings)
+    everyone = [m for m in fake.meetings.values() if m.get("enableAutomaticLock")]
+    assert everyone and all(m["unlockedMeetingJoinSecurity"] == "allowJoinWithLobby" for m in everyone)
+    assert {m["unlockedMeetingJoinSecurity"] for m in fake.meetings.values()} == {"allowJoin", "allowJoinWithLobby"}
