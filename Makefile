@@ -22,7 +22,7 @@ demo: $(VENV)/.installed
 	$(BIN)/confkit demo
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
 
 types: $(VENV)/.installed-dev
 	$(BIN)/mypy src

@@ -18,4 +18,15 @@ from confkit.testing.google import FakeGoogle
 from confkit.testing.webex import FakeWebex
 from confkit.testing.zoom import FakeZoom
 
-__all__ = ["Call", "FakeAPI", "FakeGoogle", "FakeWebex", "FakeZoom", "Fault", "Reply", "Route", "json_response", "route"]
+__all__ = [
+    "Call",
+    "FakeAPI",
+    "FakeGoogle",
+    "FakeWebex",
+    "FakeZoom",
+    "Fault",
+    "Reply",
+    "Route",
+    "json_response",
+    "route",
+]
