@@ -112,3 +112,49 @@ def test_unrepresentable_recurrence_is_refused_before_sending(runner: CliRunner)
         ],
     )
     check_one_line_error(result, "Zoom cannot express", "YEARLY")
+
+
+def test_wrong_credentials_end_to_end(tmp_path: Path) -> None:
+    """The real CLI in a subprocess against FakeZoom on a loopback socket: a wrong secret."""
+    import os
+    import subprocess
+    import sys
+
+    from confkit.testing.serve import serve
+    from confkit.testing.zoom import FakeZoom
+
+    fake = FakeZoom(client_secret="the-right-secret")
+    routes = {"/oauth/": "https://zoom.us", "/v2/": "https://api.zoom.us"}
+    with serve(fake, routes) as base:
+        (tmp_path / "confkit.toml").write_text(
+            f'[zoom]\naccount_id = "fake-account-id"\nclient_id = "fake-client-id"\n'
+            f'client_secret_env = "MY_ZOOM_SECRET"\nbase_url = "{base}/v2"\ntoken_url = "{base}/oauth/token"\n'
+        )
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CONFKIT_")}
+        env["MY_ZOOM_SECRET"] = SECRET
+        run = subprocess.run(
+            [sys.executable, "-m", "confkit", "users", "list", "-p", "zoom"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        output = run.stdout + run.stderr
+        assert run.returncode == 2, output
+        assert "Traceback" not in output and SECRET not in output
+        assert len([line for line in output.splitlines() if line.strip()]) == 1, output
+        assert "rejected the Server-to-Server OAuth credentials" in output and "invalid_client" in output
+        # and with the right secret the same command works
+        env["MY_ZOOM_SECRET"] = "the-right-secret"
+        fake.add_user("ada.adams@staff.example", first_name="Ada", last_name="Adams")
+        ok = subprocess.run(
+            [sys.executable, "-m", "confkit", "users", "list", "-p", "zoom", "--format", "csv"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert ok.returncode == 0, ok.stderr
+        assert "ada.adams@staff.example" in ok.stdout
