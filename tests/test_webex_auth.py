@@ -16,8 +16,11 @@ import pytest
 from confkit import tokenstore
 from confkit.errors import AuthenticationError, ConfigurationError, PermissionDeniedError
 from confkit.http import FakeClock
+from confkit.http.oauth import HttpxClientAuth
 from confkit.providers.webex import WebexProvider
+from confkit.providers.webex import auth as webex_auth
 from confkit.providers.webex.auth import RotatingTokenAuth
+from confkit.providers.zoom import auth as zoom_auth
 from confkit.testing.webex import ACCESS_TOKEN_TTL, FakeWebex
 from confkit.tokenstore import FileTokenStore
 
@@ -315,3 +318,23 @@ def test_configuration_errors(fake: FakeWebex, tmp_path: Path, settings: dict[st
     merged = {k: v for k, v in (base | settings).items() if v is not None}
     with pytest.raises(ConfigurationError, match=needle):
         WebexProvider.from_settings(merged, client=httpx.Client(transport=fake))
+
+
+# -- the authlib <-> httpx client authentication shared with Zoom (confkit.http.oauth) ---------------
+
+
+@pytest.mark.parametrize(
+    ("method", "header", "body"),
+    [
+        ("client_secret_post", None, b"grant_type=refresh_token&refresh_token=r+1&client_id=C-1&client_secret=s%26t"),
+        ("client_secret_basic", "Basic Qy0xOnMmdA==", b"grant_type=refresh_token&refresh_token=r+1"),
+    ],
+)
+def test_client_authentication_is_added_to_the_form_once(method: str, header: str | None, body: bytes) -> None:
+    assert webex_auth._TokenClient.client_auth_class is HttpxClientAuth is zoom_auth._TokenClient.client_auth_class
+    request = httpx.Request("POST", "https://webexapis.com/v1/access_token", data={"grant_type": "refresh_token",
+                                                                                   "refresh_token": "r 1"})  # fmt: skip
+    (sent,) = list(HttpxClientAuth("C-1", "s&t", method).auth_flow(request))
+    assert sent.content == body and sent.headers["content-length"] == str(len(body))
+    assert sent.headers.get("authorization") == header
+    assert sent.headers["content-type"] == "application/x-www-form-urlencoded"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -265,3 +265,129 @@ def test_sandbox_seeds_a_webex_site() -> None:
     everyone = [m for m in fake.meetings.values() if m.get("enableAutomaticLock")]
     assert everyone and all(m["unlockedMeetingJoinSecurity"] == "allowJoinWithLobby" for m in everyone)
     assert {m["unlockedMeetingJoinSecurity"] for m in fake.meetings.values()} == {"allowJoin", "allowJoinWithLobby"}
+
+
+# -- pages: next links built only from parameters the spec declares ------------------------------------
+
+
+def follow(http: httpx.Client, url: str, params: dict[str, Any]) -> tuple[list[list[str]], list[httpx.URL]]:
+    """Every page of a listing (item titles, or person emails) and every next link followed."""
+    pages: list[list[str]] = []
+    links: list[httpx.URL] = []
+    response = http.get(url, params=params)
+    while True:
+        assert response.status_code == 200, response.text
+        pages.append([i.get("title") or i["emails"][0] for i in response.json()["items"]])
+        nxt = response.links.get("next", {}).get("url")
+        if not nxt:
+            return pages, links
+        links.append(httpx.URL(nxt))
+        response = http.get(nxt)
+
+
+MEETINGS_DECLARED = {
+    "meetingNumber", "webLink", "roomId", "meetingSeriesId", "max", "from", "to", "meetingType", "state",
+    "scheduledType", "isModified", "hasChat", "hasRecording", "hasTranscription", "hasSummary", "hasClosedCaption",
+    "hasPolls", "hasQA", "hasSlido", "current", "hostEmail", "siteUrl", "integrationTag",
+}  # fmt: skip
+PEOPLE_DECLARED = {"email", "displayName", "id", "orgId", "roles", "callingData", "locationId", "max", "excludeStatus"}
+
+
+def at(day: int, hour: int, minutes: int = 50) -> dict[str, Any]:
+    start = datetime(2026, 2, day, hour, tzinfo=UTC)
+    return {"start": start.isoformat(), "end": (start + timedelta(minutes=minutes)).isoformat()}
+
+
+def test_meeting_pages_advance_from_past_the_last_returned_end() -> None:
+    fake = org()
+    for n in range(7):  # ends in reverse order of starts: long series first
+        fake.add_meeting(ADA, {"title": f"S{n}", **at(2 + n, 15), "recurrence": f"FREQ=DAILY;COUNT={20 - 2 * n}"})
+    window = {"hostEmail": ADA, "from": "2026-01-05T12:00:00Z", "to": "2026-06-01T00:00:00Z", "max": 3}
+    pages, links = follow(client(fake), f"{API}/meetings", window)
+    assert [len(p) for p in pages] == [3, 3, 1]
+    assert [t for p in pages for t in p] == [f"S{n}" for n in reversed(range(7))]  # by the end of the last one
+    for link in links:
+        assert set(link.params) <= MEETINGS_DECLARED
+        assert {k: v for k, v in link.params.items() if k != "from"} == {
+            "hostEmail": ADA, "max": "3", "to": "2026-06-01T00:00:00Z"
+        }  # fmt: skip
+    # S4, the last on page 1, runs daily from 6 February, 12 times: its last occurrence ends 17 February 15:50.
+    assert [link.params["from"] for link in links] == ["2026-02-17T15:50:01Z", "2026-02-20T15:50:01Z"]
+
+
+def test_meeting_pages_never_split_equal_ends_and_keep_what_outlasts_the_window_together() -> None:
+    fake = org()
+    for title in ("A1", "A2"):  # the same end
+        fake.add_meeting(ADA, {"title": title, **at(2, 15)})
+    fake.add_meeting(ADA, {"title": "B", **at(3, 15)})
+    for title in ("C1", "C2", "C3"):  # the same end again: a group longer than max
+        fake.add_meeting(ADA, {"title": title, **at(4, 15)})
+    fake.add_meeting(ADA, {"title": "Open", **at(5, 15), "recurrence": "FREQ=WEEKLY"})
+    fake.add_meeting(ADA, {"title": "Past to", **at(6, 15), "recurrence": "FREQ=DAILY;COUNT=60"})
+    window = {"hostEmail": ADA, "from": "2026-01-05T12:00:00Z", "to": "2026-02-20T00:00:00Z", "max": 2}
+    pages, links = follow(client(fake), f"{API}/meetings", window)
+    assert [sorted(p) for p in pages] == [["A1", "A2"], ["B"], ["C1", "C2", "C3"], ["Open", "Past to"]]
+    assert all(link.params["to"] == "2026-02-20T00:00:00Z" for link in links)  # from never passes to
+
+
+def test_occurrence_pages_page_the_same_way() -> None:
+    fake = org()
+    fake.add_meeting(ADA, {"title": "Daily", **at(2, 15), "recurrence": "FREQ=DAILY;COUNT=5"})
+    fake.add_meeting(ADA, {"title": "Once", **at(3, 15)})  # ends with Daily's second occurrence
+    window = {"hostEmail": ADA, "meetingType": "scheduledMeeting", "from": "2026-01-05T12:00:00Z",
+              "to": "2026-03-01T00:00:00Z", "max": 2}  # fmt: skip
+    pages, links = follow(client(fake), f"{API}/meetings", window)
+    assert [sorted(p) for p in pages] == [["Daily"], ["Daily", "Once"], ["Daily", "Daily"], ["Daily"]]
+    assert all(link.params["meetingType"] == "scheduledMeeting" for link in links)
+
+
+def test_people_pages_list_the_next_page_by_id() -> None:
+    fake = org()
+    for n in range(200):
+        fake.add_person(f"p{n:03d}@district.example", "P", str(n))
+    http = client(fake)
+    pages, links = follow(http, f"{API}/people", {"max": 100, "excludeStatus": "true"})
+    assert [len(p) for p in pages] == [85, 85, 32]  # max is clamped to the 85 ids one link can list
+    assert len({e for p in pages for e in p}) == 202
+    for link in links:
+        assert set(link.params) == {"max", "excludeStatus", "id"} and link.params["max"] == "100"
+        assert len(link.params["id"].split(",")) <= 85
+    filtered, links = follow(http, f"{API}/people", {"displayName": "P", "max": 2})
+    assert [len(p) for p in filtered] == [2] * 100 and all(link.params["displayName"] == "P" for link in links)
+    # A ?id= query of one's own is just that: those people, no further pages.
+    own = http.get(f"{API}/people", params={"id": links[0].params["id"]})
+    assert len(own.json()["items"]) == 2 and "link" not in own.headers
+
+
+def test_broken_next_links_drop_the_filters_but_keep_the_position() -> None:
+    fake = org()
+    for n in range(5):
+        fake.add_person(f"p{n}@district.example", "P", str(n))
+        fake.add_meeting(ADA, {"title": f"M{n}", **at(2 + n, 15)})
+    fake.broken_next_links = True
+    http = client(fake)
+    people = http.get(f"{API}/people", params={"displayName": "P", "max": 2})
+    link = httpx.URL(people.links["next"]["url"])
+    assert set(link.params) == {"max", "id"} and link.params["max"] == "null"
+    assert http.get(link).status_code == 400  # unrepaired, page 2 fails
+    window = {"from": "2026-01-05T12:00:00Z", "to": "2026-03-01T00:00:00Z"}
+    meetings = http.get(f"{API}/meetings", params={"hostEmail": ADA, **window, "max": 2})
+    link = httpx.URL(meetings.links["next"]["url"])
+    assert set(link.params) == {"max", "from"} and link.params["max"] == "null"
+
+
+def test_restore_puts_a_snapshot_back_exactly() -> None:
+    fake = SANDBOX.make_fake(FakeClock(START))
+    assert isinstance(fake, FakeWebex)
+    SANDBOX.seed(fake, build_district(now=START))
+    saved = fake.snapshot()
+    http = client(fake, build_district(now=START).admins[0].email)
+    series = next(iter(fake.meetings.values()))
+    occurrence = f"{series['id']}_{series['start'].replace('-', '').replace(':', '')}"
+    assert http.delete(f"{API}/meetings/{occurrence}", params={"hostEmail": series["hostEmail"]}).status_code == 204
+    http.patch(f"{API}/admin/meeting/config/commonSettings", json={"securityOptions": {"unlistAllMeetings": False}})
+    assert fake.snapshot() != saved
+    fake.restore(saved)
+    assert fake.snapshot() == saved
+    listed = http.get(f"{API}/meetings", params={"hostEmail": series["hostEmail"], "meetingType": "scheduledMeeting"})
+    assert occurrence in {m["id"] for m in listed.json()["items"]}  # the deleted occurrence is back

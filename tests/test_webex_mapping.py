@@ -166,6 +166,65 @@ def test_lobby_values(value: str, room: WaitingRoom) -> None:
     assert security_from_webex({**SERIES, "unlockedMeetingJoinSecurity": value}).waiting_room is room
 
 
+@pytest.mark.parametrize(
+    ("lobby", "lock", "minutes", "room"),
+    [
+        ("allowJoinWithLobby", True, 0, WaitingRoom.EVERYONE),  # locked at the start: everyone waits
+        ("allowJoinWithLobby", True, 5, WaitingRoom.OUTSIDERS),  # invitees walk in for five minutes
+        ("allowJoinWithLobby", False, 0, WaitingRoom.OUTSIDERS),
+        ("allowJoinWithLobby", None, None, WaitingRoom.OUTSIDERS),
+        ("blockFromJoin", True, 0, WaitingRoom.OUTSIDERS),  # as before; the exact value stays in raw
+        ("allowJoin", True, 0, WaitingRoom.OFF),  # once a host unlocks it, anyone walks in
+        (None, True, 0, None),
+    ],
+)
+def test_waiting_room_reads_lobby_and_automatic_lock(
+    lobby: str | None, lock: bool | None, minutes: int | None, room: WaitingRoom | None
+) -> None:
+    data = {
+        **SERIES,
+        "unlockedMeetingJoinSecurity": lobby,
+        "enableAutomaticLock": lock,
+        "automaticLockMinutes": minutes,
+    }
+    assert security_from_webex(data).waiting_room is room
+
+
+@pytest.mark.parametrize(
+    ("room", "body"),
+    [
+        (
+            WaitingRoom.EVERYONE,
+            {
+                "unlockedMeetingJoinSecurity": "allowJoinWithLobby",
+                "enableAutomaticLock": True,
+                "automaticLockMinutes": 0,
+            },
+        ),
+        (WaitingRoom.OUTSIDERS, {"unlockedMeetingJoinSecurity": "allowJoinWithLobby", "enableAutomaticLock": False}),
+        (WaitingRoom.OFF, {"unlockedMeetingJoinSecurity": "allowJoin"}),
+    ],
+)
+def test_waiting_room_writes_and_reads_back(room: WaitingRoom, body: dict[str, Any]) -> None:
+    assert security_to_webex(MeetingSecurity(waiting_room=room)) == body
+    for before in ({}, {"enableAutomaticLock": True, "automaticLockMinutes": 0}, {"enableAutomaticLock": True}):
+        assert security_from_webex({**SERIES, **before, **body}).waiting_room is room
+
+
+def test_an_automatic_lock_after_some_minutes_goes_through_provider_options() -> None:
+    body = meeting_create_to_webex(
+        _create(
+            security=MeetingSecurity(waiting_room=WaitingRoom.OUTSIDERS),
+            provider_options={"enableAutomaticLock": True, "automaticLockMinutes": 10},
+        ),
+        host_email=None,
+        site_url=None,
+        now=NOW,
+    )
+    assert body["enableAutomaticLock"] is True and body["automaticLockMinutes"] == 10
+    assert security_from_webex({**SERIES, **body}).waiting_room is WaitingRoom.OUTSIDERS
+
+
 def test_admin_view_without_password_says_unknown() -> None:
     view = {k: v for k, v in SERIES.items() if k not in ("password", "agenda", "webLink", "hostKey")}
     sec = security_from_webex(view)
@@ -270,7 +329,6 @@ def test_security_round_trip() -> None:
     ("sec", "needle"),
     [
         (MeetingSecurity(passcode_required=False), "every Webex meeting has one"),
-        (MeetingSecurity(waiting_room=WaitingRoom.EVERYONE), "automaticLockMinutes"),
         (MeetingSecurity(authenticated_only=True), "webinars"),
         (MeetingSecurity(allowed_domains=["district.example"]), "allow-list"),
         (MeetingSecurity(join_before_host_minutes=7), "0, 5, 10 or 15"),

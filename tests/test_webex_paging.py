@@ -64,3 +64,27 @@ def test_us_gov_links_stay_on_us_gov() -> None:
     gov = "https://api-usgov.webex.com/v1"
     repaired = repair_next_url("https://api-usgov.webex.com/v1/people?max=null&cursor=Z", {"max": "5"}, gov)
     assert repaired == "https://api-usgov.webex.com/v1/people?cursor=Z&max=5"
+
+
+def test_webex_style_cursor_links_are_followed_opaquely() -> None:
+    # The real service's links carry undocumented cursor parameters (developer.webex.com/docs/basics).
+    link = f"{BASE}/people?displayName=Harold&max=10&before&after=Y2lzY29zcGFyazovL3VzL1BFT1BMRS9hYmM"
+    repaired = httpx.URL(repair_next_url(link, {"displayName": "Harold", "max": "10"}, BASE))
+    assert repaired.params.multi_items() == [
+        ("displayName", "Harold"),
+        ("max", "10"),
+        ("before", ""),
+        ("after", "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9hYmM"),
+    ]
+
+
+def test_declared_parameter_links_of_the_fake_are_followed_as_they_are() -> None:
+    # FakeWebex moves the declared `from` (meetings) or lists the next page by `id` (people).
+    sent = {**SENT, "to": "2026-06-01T00:00:00Z"}
+    link = (
+        f"{BASE}/meetings?meetingType=meetingSeries&hostEmail=ada%40d.example&max=50"
+        "&to=2026-06-01T00%3A00%3A00Z&from=2026-02-17T15%3A50%3A01Z"
+    )
+    assert params(repair_next_url(link, sent, BASE)) == {**sent, "from": "2026-02-17T15:50:01Z"}
+    broken = f"{BASE}/meetings?max=null&from=2026-02-17T15%3A50%3A01Z"  # filters dropped: put back, from kept
+    assert params(repair_next_url(broken, sent, BASE)) == {**sent, "from": "2026-02-17T15:50:01Z"}

@@ -157,9 +157,27 @@ def test_unrepresentable_changes_send_nothing(fake: FakeWebex, webex: WebexProvi
     before = len(fake.requests)
     with pytest.raises(UnrepresentableError, match="BYMONTHDAY"):
         webex.create_meeting(ADA, class_for("Clubs", recurrence=Recurrence.parse("FREQ=MONTHLY;BYMONTHDAY=1,15")))
-    with pytest.raises(UnrepresentableError, match="lobby for everyone"):
-        webex.create_meeting(ADA, class_for("Clubs", security=MeetingSecurity(waiting_room=WaitingRoom.EVERYONE)))
+    with pytest.raises(UnrepresentableError, match="allow-list"):
+        webex.create_meeting(ADA, class_for("Clubs", security=MeetingSecurity(allowed_domains=["d.example"])))
     assert not [r for r in fake.requests[before:] if r.method == "POST" and r.url.path == "/v1/meetings"]
+
+
+def test_a_waiting_room_for_everyone_is_a_lobby_and_a_lock_at_the_start(fake: FakeWebex, webex: WebexProvider) -> None:
+    everyone = MeetingSecurity(waiting_room=WaitingRoom.EVERYONE)
+    created = webex.create_meeting(ADA, class_for("Clubs", security=everyone))
+    body = json.loads(sent(fake, "POST", "/meetings")[0].content)
+    assert body["unlockedMeetingJoinSecurity"] == "allowJoinWithLobby"
+    assert body["enableAutomaticLock"] is True and body["automaticLockMinutes"] == 0
+    assert created.security.waiting_room is WaitingRoom.EVERYONE
+    assert webex.get_meeting(created.id).security.waiting_room is WaitingRoom.EVERYONE
+    outsiders = webex.update_meeting(
+        created.id, MeetingUpdate(security=MeetingSecurity(waiting_room=WaitingRoom.OUTSIDERS))
+    )
+    assert outsiders.security.waiting_room is WaitingRoom.OUTSIDERS  # the lock at the start is switched off
+    assert fake.meetings[created.id]["enableAutomaticLock"] is False
+    back = webex.update_meeting(created.id, MeetingUpdate(security=everyone))
+    assert back.security.waiting_room is WaitingRoom.EVERYONE
+    assert [m.security.waiting_room for m in webex.list_meetings(ADA)] == [WaitingRoom.EVERYONE]
 
 
 def test_delete(fake: FakeWebex, webex: WebexProvider) -> None:
@@ -178,8 +196,12 @@ def test_broken_next_links_are_repaired(fake: FakeWebex, webex: WebexProvider) -
     fake.broken_next_links = True
     pages = list(webex.iter_meeting_pages(ADA, page_size=2))
     assert [m.topic for p in pages for m in p.items] == ["C0", "C1", "C2", "C3", "C4"]
-    follow_ups = [r for r in sent(fake, "GET", "/meetings") if "cursor" in r.url.params]
-    assert follow_ups and all(r.url.params["max"] == "2" and r.url.params["hostEmail"] == ADA for r in follow_ups)
+    first, *follow_ups = sent(fake, "GET", "/meetings")
+    assert len(follow_ups) == 2
+    for request in follow_ups:  # the link kept only max=null and from; the adapter put the rest back
+        params = dict(request.url.params)
+        assert params["from"] != first.url.params["from"]
+        assert params == {**dict(first.url.params), "from": params["from"]}
 
 
 # -- people -----------------------------------------------------------------------------------------------
@@ -256,7 +278,8 @@ def test_capabilities_declare_what_has_no_api() -> None:
     assert all(CAPABILITIES.operation(op).supported for op in Operation)
     assert {s.reason for s in NO_API.values()} == {"api_limit"}
     waiting = CAPABILITIES.control("waiting_room")
-    assert waiting.support is Support.PARTIAL and "site" not in waiting.levels and "no API" in waiting.note
+    assert waiting.support is Support.EQUIVALENT and "site" not in waiting.levels and "no API" in waiting.note
+    assert "automaticLockMinutes=0" in waiting.note and "Control Hub" in waiting.note
     assert CAPABILITIES.control("external_participant_warning").support is Support.NONE
 
 

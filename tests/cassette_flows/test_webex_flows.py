@@ -177,11 +177,13 @@ def test_people_list_create_get_and_status(webex: WebexProvider) -> None:
 def test_site_common_settings_get_and_patch(webex: WebexProvider) -> None:
     settings = webex.get_account_settings()
     assert set(settings.sections) == {"commonSettings"}
+    assert settings.sections["commonSettings"]["securityOptions"]["joinBeforeHost"] is True  # the sandbox site
     webex.update_account_settings(
         {
             "commonSettings": {
                 "securityOptions": {
                     "joinBeforeHost": False,
+                    "audioBeforeHost": False,  # Webex refuses audio before host without join before host
                     "unlistAllMeetings": True,
                     "requireStrongPassword": True,
                     "passwordCriteria": {"minLength": 10, "mixedCase": True, "minNumeric": 2},
@@ -209,7 +211,7 @@ def test_expired_token_then_renewed(webex: WebexProvider, fake: FakeWebex) -> No
 
 def test_broken_next_links_are_repaired(webex: WebexProvider, fake: FakeWebex) -> None:
     no_faults_live()
-    fake.broken_next_links = True  # next links carry max=null and lose hostEmail, from, to ...
+    fake.broken_next_links = True  # next links carry max=null and lose hostEmail, to, meetingType ...
     for n in range(3):
         webex.create_meeting(HOST, homeroom(n))
     pages = list(webex.iter_meeting_pages(HOST, page_size=2))

@@ -31,10 +31,15 @@ schema of its operation (the shape differs per operation: ``GET /meetings/{id}``
   the first value of a multi-valued monthly/yearly ``BYMONTHDAY``/``BYDAY`` and caps a series with
   an end at five years from now - confkit's adapter refuses both before sending.
 * Site settings: ``GET/PATCH /admin/meeting/config/commonSettings`` with Webex's constraints.
-* Pages: ``Link: <...>; rel="next"`` carrying an opaque ``cursor`` parameter, as Webex's own links do
-  (the official spec declares no cursor parameter; see docs/providers/webex.md). With
-  :attr:`FakeWebex.broken_next_links` the links carry ``max=null`` and drop the filters, the quirk
-  WebexPythonSDK #168/#255 describe: unrepaired, page 2 fails or silently loses the filter.
+* Pages: ``Link: <...>; rel="next"``. Webex's spec declares no pagination parameter, and the real
+  service's links carry undocumented cursor parameters (notes §5: ``before&after=...``); the fake builds
+  its links from declared parameters only, used with their declared meaning, so recorded cassettes pass
+  the contract check (docs/providers/webex.md). ``GET /meetings`` orders what overlaps [from, to) by the
+  end of its last occurrence and its next link moves ``from`` just past the page's last end (same
+  ``to`` and filters); ``GET /people`` caps a page at 85 and its next link lists the next page with
+  ``id`` (at most 85 ids), the filters and ``max``. With :attr:`FakeWebex.broken_next_links` the links
+  carry ``max=null`` and only the position (``from``, ``id``), dropping the filters: the quirk
+  WebexPythonSDK #168/#255 describe. Unrepaired, page 2 fails or silently loses the filter.
 * Errors ``{"message", "errors": [{"description"}], "trackingId"}`` and the ``trackingid`` header;
   429/423 with ``Retry-After`` seconds through :meth:`FakeWebex.rate_limit_next`.
 
@@ -65,8 +70,6 @@ from confkit.models import AutoRecording, MeetingSecurity, WaitingRoom
 from confkit.sandbox import ClassMeeting, District, SandboxPlatform
 from confkit.testing._fake import (
     Call,
-    CursorError,
-    Cursors,
     FakeAPI,
     Fault,
     Int,
@@ -239,7 +242,9 @@ MEETINGS_QUERY = tuple(
 )
 MEETINGS_QUERY_MODELLED = _names("meetingSeriesId max from to meetingType state scheduledType hostEmail siteUrl")
 PEOPLE_QUERY = ("email", "displayName", "id", "orgId", "roles", "callingData", "locationId", "max", "excludeStatus")
-PAGE_CURSOR = "cursor"  # the opaque position in Webex's next links (not declared in the spec)
+#: How far past the last returned end a meetings next link moves ``from``. Every Webex time is a whole
+#: minute (the fake, like Webex, drops seconds), so nothing can end inside this step.
+PAGE_STEP = timedelta(seconds=1)
 
 
 def _b64_id(kind: str, value: str) -> str:
@@ -338,7 +343,8 @@ class FakeWebex(FakeAPI):
         self._access: dict[str, _Access] = {}
         self._expired: set[str] = set()
         self._creates: list[tuple[datetime, str, str]] = []  # (when, caller id, host id)
-        self._cursors = Cursors(self)
+        #: People next links issued: their canonical query -> the ids listed after the linked page.
+        self._people_links: dict[tuple[tuple[str, str], ...], list[str]] = {}
 
     # -- ids and seeding (no HTTP) ------------------------------------------------------------------------
 
@@ -470,6 +476,19 @@ class FakeWebex(FakeAPI):
         """Every access token issued so far now answers 401."""
         with self._lock:
             self._expired.update(self._access)
+
+    def restore(self, state: str) -> None:
+        """Put the org back into ``state``, a :meth:`snapshot` (tokens, quotas and the request log stay)."""
+        data = json.loads(state)
+        with self._lock:
+            org = data["org"]
+            self.org_id, self.org_name, self.site_url = org["id"], org["name"], org["siteUrl"]
+            self.people = data["people"]
+            self.licenses = [{**lic, "consumedUnits": 0, "consumedByUsers": 0} for lic in data["licenses"]]
+            self.roles = data["roles"]
+            self.meetings = data["meetings"]
+            self._meta = {k: {**v, "deleted": set(v["deleted"])} for k, v in data["meeting_meta"].items()}
+            self.common_settings = data["common_settings"]
 
     def snapshot(self) -> str:
         """Canonical JSON of the org's people, licences, roles, meetings and site settings."""
@@ -648,8 +667,7 @@ class FakeWebex(FakeAPI):
             raise self._invalid(problems)
         return raw
 
-    def _page(self, call: Call, items: list[dict[str, Any]], default: int, cap: int) -> httpx.Response:
-        """One page of ``items`` and, when more follow, a ``Link`` to the next with an opaque cursor."""
+    def _page_size(self, call: Call, default: int, cap: int) -> int:
         raw_max = call.query.get("max", str(default))
         try:
             size = int(raw_max)
@@ -657,25 +675,89 @@ class FakeWebex(FakeAPI):
             raise self._invalid([("max", f"{raw_max!r} is not a number")]) from None
         if size < 1:
             raise self._invalid([("max", "must be at least 1")])
-        size = min(size, cap)  # Webex silently clamps max
-        offset = 0
-        if PAGE_CURSOR in call.query:
-            try:
-                offset = self._cursors.offset(call.query[PAGE_CURSOR], call.request.url.path)
-            except CursorError as exc:
-                raise self._reply(400, f"Invalid cursor: {exc}") from None
-        page = items[offset : offset + size]
+        return min(size, cap)  # Webex silently clamps max
+
+    def _next_link(self, call: Call, position: list[tuple[str, str]], query: list[tuple[str, str]]) -> dict[str, str]:
+        """The ``Link`` header to the next page: ``query`` (the request's own parameters, made explicit)
+        with ``position``; or, with :attr:`broken_next_links`, only ``max=null`` and ``position`` (the
+        filters dropped, as Webex's broken links do)."""
+        names = {k for k, _ in position}
+        params = [("max", "null"), *position] if self.broken_next_links else [
+            *((k, v) for k, v in query if k not in names), *position
+        ]  # fmt: skip
+        url = call.request.url.copy_with(params=params)
+        return {"Link": f'<{url}>; rel="next"'}
+
+    def _page_by_end(
+        self,
+        call: Call,
+        found: list[tuple[datetime | None, datetime, dict[str, Any]]],
+        end: datetime,
+    ) -> httpx.Response:
+        """One page of the meetings ``found`` overlapping [from, to = ``end``), each given as (the end
+        of its last occurrence, ``None`` when open-ended; its start; the item); the next link moves the
+        declared ``from`` past this page.
+
+        Items are ordered by their end, so every item left after a page ends later than every item
+        on it: ``from`` just past the page's last end (same ``to`` and filters) lists exactly the rest,
+        each still overlapping [from, to), none already returned. Equal ends are never split across
+        pages (a page is cut short before such a group; a group longer than ``max`` is returned
+        whole). Ends at or past ``to`` (and open-ended series) are one last group, since ``from``
+        cannot move past ``to``.
+        """
+        size = self._page_size(call, DEFAULT_PAGE, MEETINGS_PAGE_MAX)
+
+        def group(ends: datetime | None) -> datetime | None:
+            return ends if ends is not None and ends + PAGE_STEP < end else None
+
+        ordered = sorted(found, key=lambda f: (group(f[0]) is None, group(f[0]) or end, f[1], f[2]["id"]))
+        keys = [group(f[0]) for f in ordered]
+        cut = min(size, len(ordered))
+        if cut < len(ordered) and keys[cut] == keys[cut - 1]:
+            first = keys.index(keys[cut - 1])
+            cut = first if first > 0 else len(keys) - keys[::-1].index(keys[cut - 1])
         headers: dict[str, str] = {}
-        if offset + size < len(items):
-            cursor = self._cursors.issue(offset + size, call.request.url.path)
-            if self.broken_next_links:
-                params: list[tuple[str, str]] = [("max", "null"), (PAGE_CURSOR, cursor)]
-            else:
-                params = [(k, v) for k, v in call.request.url.params.multi_items() if k != PAGE_CURSOR]
-                params.append((PAGE_CURSOR, cursor))
-            url = call.request.url.copy_with(params=params)
-            headers["Link"] = f'<{url}>; rel="next"'
-        return json_response(200, {"items": page}, headers)
+        if cut < len(ordered):
+            last = keys[cut - 1]
+            assert last is not None, "the group of ends at or past `to` is always the last"
+            after = last + PAGE_STEP
+            assert all(e is None or e > after for e, _, _ in ordered[cut:]), "a next page would lose a meeting"
+            query = [(k, v) for k, v in call.request.url.params.multi_items() if k not in ("from", "to")]
+            headers = self._next_link(call, [("from", _utc(after))], [*query, ("to", _utc(end))])
+        return json_response(200, {"items": [item for _, _, item in ordered[:cut]]}, headers)
+
+    def _page_people(self, call: Call, found: list[dict[str, Any]], caller: _Caller) -> httpx.Response:
+        """One page of people; the next link lists the next page's people with the declared ``id``
+        parameter (so the page size is capped at the 85 ids ``id`` takes), plus the request's filters
+        and ``max``.
+
+        The fake remembers which ids come after each link it issues, so the response to a followed
+        link carries the link to the page after it. A request the fake did not issue (say, a link
+        that lost its filters) is an ordinary ``?id=`` query: those people, no further pages. As the
+        spec says of ``?id=`` queries, those pages carry no presence and no admin fields (licences,
+        roles, location).
+        """
+        size = self._page_size(call, PEOPLE_PAGE_MAX, min(PEOPLE_PAGE_MAX, IDS_MAX))
+        params = call.request.url.params.multi_items()
+        key = tuple(sorted(params))
+        ids = [i for i in call.query.get("id", "").split(",") if i]
+        presence = call.query.get("excludeStatus", "false") != "true"
+        following = self._people_links.get(key)
+        if following is None:
+            following = [str(p["id"]) for p in found[size:]]
+            found = found[:size]
+        views = [self._person_view(p, caller, by_id_list=bool(ids), presence=presence) for p in found]
+        body: dict[str, Any] = {"items": views}
+        if ids:
+            body["notFoundIds"] = [i for i in ids if i not in self.people]
+        headers: dict[str, str] = {}
+        if following:
+            page, rest = following[:size], following[size:]
+            query = [(k, v) for k, v in params if k != "id"]
+            link = [("id", ",".join(page))]
+            self._people_links[tuple(sorted([*query, *link]))] = rest
+            headers = self._next_link(call, link, query)
+        return json_response(200, body, headers)
 
     def _zone(self, call: Call) -> ZoneInfo:
         name = call.request.headers.get("timezone") or "UTC"
@@ -741,7 +823,7 @@ class FakeWebex(FakeAPI):
         if problems:
             raise self._invalid(problems)
 
-    @route("GET", "/people", query=(*PEOPLE_QUERY, PAGE_CURSOR), declared=PEOPLE_QUERY)
+    @route("GET", "/people", query=PEOPLE_QUERY, declared=PEOPLE_QUERY)
     def _list_people(self, call: Call) -> httpx.Response:
         caller: _Caller = call.state["caller"]
         q = call.query
@@ -765,14 +847,7 @@ class FakeWebex(FakeAPI):
             wanted = set(q["roles"].split(","))
             found = [p for p in found if wanted & set(p.get("roles") or [])]
         found.sort(key=lambda p: (p["created"], p["id"]))
-        presence = q.get("excludeStatus", "false") != "true"
-        views = [self._person_view(p, caller, by_id_list=bool(ids), presence=presence) for p in found]
-        response = self._page(call, views, PEOPLE_PAGE_MAX, PEOPLE_PAGE_MAX)
-        if ids:
-            body = json.loads(response.content)
-            body["notFoundIds"] = [i for i in ids if i not in self.people]
-            return json_response(200, body, {k: v for k, v in response.headers.items() if k.lower() == "link"})
-        return response
+        return self._page_people(call, found, caller)
 
     @route("POST", "/people", query=("callingData", "minResponse"))
     def _create_person(self, call: Call) -> httpx.Response:
@@ -1126,7 +1201,7 @@ class FakeWebex(FakeAPI):
 
     # -- meetings: routes --------------------------------------------------------------------------------------
 
-    @route("GET", "/meetings", query=(*MEETINGS_QUERY, PAGE_CURSOR), declared=MEETINGS_QUERY)
+    @route("GET", "/meetings", query=MEETINGS_QUERY, declared=MEETINGS_QUERY)
     def _list_meetings(self, call: Call) -> httpx.Response:
         q = call.query
         unmodelled = sorted(k for k in q if k in MEETINGS_QUERY and k not in MEETINGS_QUERY_MODELLED)
@@ -1146,9 +1221,8 @@ class FakeWebex(FakeAPI):
         if start > end:
             raise self._invalid([("from", "cannot be after to")])
         zone = self._zone(call)
-        items: list[dict[str, Any]] = []
-        series_list = sorted(self.meetings.values(), key=lambda s: (s["start"], s["id"]))
-        for series in series_list:
+        found: list[tuple[datetime | None, datetime, dict[str, Any]]] = []  # (last end, start, item)
+        for series in self.meetings.values():
             if not self._visible(caller, series, host):
                 continue
             if q.get("meetingSeriesId") not in (None, series["id"]):
@@ -1157,19 +1231,18 @@ class FakeWebex(FakeAPI):
                 first = self._parse_time(series["start"], "start")
                 last_end = self._series_end(series)
                 if first < end and (last_end is None or last_end > start):
-                    items.append(self._series_view(series, LIST_FIELDS, zone))
+                    found.append((last_end, first, self._series_view(series, LIST_FIELDS, zone)))
             elif kind == "scheduledMeeting":
                 length = self._duration(series)
                 for moment in self._occurrence_starts(series, until=end):
                     if moment + length > start:
-                        items.append(self._render(self._occurrence(series, moment), LIST_FIELDS, zone))
-        if kind == "scheduledMeeting":
-            items.sort(key=lambda m: (self._parse_time(m["start"], "start"), m["id"]))
+                        occurrence = self._render(self._occurrence(series, moment), LIST_FIELDS, zone)
+                        found.append((moment + length, moment, occurrence))
         if q.get("state"):
-            items = [m for m in items if m.get("state") == q["state"]]
+            found = [f for f in found if f[2].get("state") == q["state"]]
         if q.get("scheduledType"):
-            items = [m for m in items if m.get("scheduledType") == q["scheduledType"]]
-        return self._page(call, items, DEFAULT_PAGE, MEETINGS_PAGE_MAX)
+            found = [f for f in found if f[2].get("scheduledType") == q["scheduledType"]]
+        return self._page_by_end(call, found, end)
 
     @route("POST", "/meetings", query=())
     def _post_meeting(self, call: Call) -> httpx.Response:
@@ -1322,8 +1395,8 @@ SANDBOX_REFRESH_TOKEN = "fake-webex-refresh-token"
 def security_body(sec: MeetingSecurity) -> dict[str, Any]:
     """Neutral security as ``POST /meetings`` fields, for seeding (no adapter involved).
 
-    Where Webex has no exact equivalent the closest setting is seeded: a lobby for everyone becomes
-    a lobby for guests plus an automatic lock at start; "no password" cannot exist on Webex.
+    A lobby for everyone is Webex's lobby for people not on the invite plus an automatic lock at the
+    start (as the adapter writes it); "no password" cannot exist on Webex (one is generated).
     """
     body: dict[str, Any] = {}
     if sec.passcode_value():
@@ -1359,6 +1432,15 @@ def class_body(meeting: ClassMeeting) -> dict[str, Any]:
     return body | security_body(meeting.security)
 
 
+def seed_site_settings(fake: FakeWebex) -> None:
+    """The district's site as an audit finds it: attendees may join (with audio) before the host,
+    meeting passwords need only 6 characters, and no sign-in is required to join - each a Control Hub
+    site default a district may well have left as it was."""
+    security = fake.common_settings["securityOptions"]
+    security |= {"joinBeforeHost": True, "audioBeforeHost": True, "requireLoginBeforeAccess": False}
+    security["passwordCriteria"]["minLength"] = 6
+
+
 def seed_district(fake: FakeWebex, district: District) -> None:
     """The district as one Webex org and site: admins (the first is the full admin who authorized
     the sandbox integration), teachers with a host licence, students attendee-only, and the classes."""
@@ -1375,6 +1457,7 @@ def seed_district(fake: FakeWebex, district: District) -> None:
         )
     for meeting in district.meetings:
         fake.add_meeting(meeting.host_email, class_body(meeting))
+    seed_site_settings(fake)
     fake.authorize_integration(
         SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, district.admins[0].email, refresh_token=SANDBOX_REFRESH_TOKEN,
         reusable=True,
@@ -1400,4 +1483,4 @@ SANDBOX = SandboxPlatform(
     },
 )
 
-__all__ = ["SANDBOX", "FakeWebex", "class_body", "security_body", "seed_district"]
+__all__ = ["SANDBOX", "FakeWebex", "class_body", "security_body", "seed_district", "seed_site_settings"]

@@ -25,17 +25,17 @@ import hashlib
 import logging
 import threading
 import urllib.parse
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import httpx
-from authlib.oauth2.auth import ClientAuth
 from authlib.oauth2.client import OAuth2Client
 
 from confkit.errors import AuthenticationError, ConfigurationError, TransportError
 from confkit.http.clock import Clock
 from confkit.http.errors import json_body
+from confkit.http.oauth import HttpxClientAuth
 from confkit.providers.webex.errors import map_error, tracking_id
 from confkit.providers.webex.wire import WebexToken
 from confkit.tokenstore import TokenStore
@@ -48,19 +48,8 @@ TokenKind = Literal["integration", "service_app"]
 Minter = Callable[[], WebexToken]
 
 
-class _HttpxClientAuth(httpx.Auth, ClientAuth):  # type: ignore[misc]
-    """authlib's client authentication (here client_secret_post) as an httpx auth flow."""
-
-    requires_request_body = True
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        body = request.content.decode("utf-8")
-        url, headers, body = self.prepare(request.method, str(request.url), request.headers, body)
-        yield httpx.Request(request.method, url, headers=headers, content=body)
-
-
 class _TokenClient(OAuth2Client):  # type: ignore[misc]
-    client_auth_class = _HttpxClientAuth
+    client_auth_class = HttpxClientAuth
 
 
 def fingerprint(secret: str) -> str:

@@ -18,6 +18,13 @@ from confkit.capabilities import (
 
 _yes = OperationSupport.yes
 
+#: Where a site admin sets what the API does not expose (help.webex.com ne8ce2f, "Manage security for
+#: scheduled Webex meetings on your site"; Block external meetings: notes/webex.md §7, third-party mirror).
+CONTROL_HUB_SITE_SECURITY = (
+    "Control Hub: Services > Meeting > Sites > (the site) > Configure Site > Common Settings > Security"
+)
+CONTROL_HUB_BLOCK_EXTERNAL = "Control Hub: Meeting > Settings > Block external meetings"
+
 #: Site settings Webex's public API does not expose (Control Hub UI only), by the name confkit uses
 #: for them. ``update_account_settings`` raises UnsupportedOperationError(reason="api_limit") for these.
 NO_API: dict[str, OperationSupport] = {
@@ -27,7 +34,7 @@ NO_API: dict[str, OperationSupport] = {
     ),
     "automaticLockDefaults": OperationSupport.api_limit(
         "the site-wide automatic-lock default is a Control Hub setting with no public API; set enableAutomaticLock "
-        "and automaticLockMinutes on each meeting (provider_options) instead"
+        "and automaticLockMinutes on each meeting instead (waiting_room=everyone does it at 0 minutes)"
     ),
     "blockExternalMeetings": OperationSupport.api_limit(
         "'Block external meetings' (and its allow-list of sites) is a Control Hub setting with no public API"
@@ -69,12 +76,15 @@ CAPABILITIES = Capabilities(
             "Site password rules in commonSettings.",
         ),
         Control.WAITING_ROOM: ControlSupport(
-            Support.PARTIAL,
+            Support.EQUIVALENT,
             ("meeting",),
             False,
             ("meeting.unlockedMeetingJoinSecurity", "meeting.enableAutomaticLock", "meeting.automaticLockMinutes"),
-            "Per meeting, guests (not on the invite) wait in the lobby or are blocked; 'everyone waits' needs an "
-            "automatic lock at 0 minutes (provider_options). Site-wide lobby and auto-lock defaults: no API.",
+            "No waiting-room switch: per meeting, people not on the invite wait in the lobby while it is unlocked "
+            "(unlockedMeetingJoinSecurity=allowJoinWithLobby) and an automatic lock at 0 minutes locks it at the "
+            "start, so everyone but the host waits to be admitted (enableAutomaticLock=true, automaticLockMinutes=0); "
+            "without that lock only outsiders wait. Site-wide lobby and auto-lock defaults have no API "
+            f"({CONTROL_HUB_SITE_SECURITY}).",
         ),
         Control.AUTHENTICATED_ONLY: ControlSupport(
             Support.PARTIAL,
@@ -107,14 +117,16 @@ CAPABILITIES = Capabilities(
             ("meeting",),
             False,
             ("meeting.attendeePrivileges.enabledShareContent",),
-            "Attendee sharing per meeting; ignored on sites migrated to the Webex Suite meeting platform.",
+            "Attendee content sharing per meeting; no site default through the API.",
         ),
         Control.CHAT_RESTRICTIONS: ControlSupport(
             Support.PARTIAL,
             ("meeting",),
             False,
             ("meeting.meetingOptions.enabledChat", "meeting.attendeePrivileges.enabledChatOtherParticipants"),
-            "Per meeting through provider_options.",
+            "Per meeting: private chat between attendees (enabledChatOtherParticipants; the spec says no longer "
+            "supported on sites migrated to the Webex Suite Meeting Platform) or all chat (enabledChat). No "
+            "'host only' chat and no site default through the API.",
         ),
         Control.AUTO_RECORDING: ControlSupport(
             Support.NATIVE,
@@ -133,9 +145,12 @@ CAPABILITIES = Capabilities(
         ),
         Control.EXTERNAL_PARTICIPANT_WARNING: ControlSupport(
             Support.NONE,
-            note="No API: external-participant indicators and 'Block external meetings' are Control Hub settings.",
+            note=(
+                "No API: external-participant indicators and 'Block external meetings' are Control Hub settings "
+                f"({CONTROL_HUB_BLOCK_EXTERNAL})."
+            ),
         ),
     },
 )
 
-__all__ = ["CAPABILITIES", "NO_API"]
+__all__ = ["CAPABILITIES", "CONTROL_HUB_BLOCK_EXTERNAL", "CONTROL_HUB_SITE_SECURITY", "NO_API"]

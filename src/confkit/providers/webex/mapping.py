@@ -11,9 +11,15 @@ Security, both ways (notes/webex.md §3, "Suggested confkit policy -> Webex mapp
 neutral                    Webex meeting field
 =========================  ==============================================================
 passcode                   ``password`` (every Webex meeting has one; generated if omitted)
-waiting_room               ``unlockedMeetingJoinSecurity``: ``allowJoin`` = off,
-                           ``allowJoinWithLobby`` = outsiders wait, ``blockFromJoin`` = outsiders
-                           cannot join (read as outsiders); "everyone waits" has no per-meeting field
+waiting_room               ``unlockedMeetingJoinSecurity`` (how people *not on the invite* join while
+                           the meeting is unlocked) with ``enableAutomaticLock`` and
+                           ``automaticLockMinutes`` (lock the meeting N minutes after it starts):
+                           everyone = ``allowJoinWithLobby`` + auto-lock at 0 minutes (locked from the
+                           start: everyone but the host waits in the lobby), outsiders =
+                           ``allowJoinWithLobby`` without an auto-lock at 0 (written with
+                           ``enableAutomaticLock=false``, so it reads back as outsiders), off =
+                           ``allowJoin``. ``blockFromJoin`` (outsiders cannot join at all) reads as
+                           outsiders whatever the lock
 join_before_host(_minutes) ``enabledJoinBeforeHost``, ``joinBeforeHostMinutes`` (0, 5, 10, 15)
 mute_on_entry              ``audioConnectionOptions.muteAttendeeUponEntry``
 auto_recording             ``enabledAutoRecordMeeting`` (Webex records to the cloud)
@@ -22,9 +28,9 @@ authenticated_only         webinars only (``requireAttendeeLogin``); site-wide
                            ``requireLoginBeforeAccess``
 =========================  ==============================================================
 
-Webex settings with no neutral field (``enableAutomaticLock``, ``automaticLockMinutes``,
-``publicMeeting``, ``excludePassword``, ``allowAnyUserToBeCoHost``, ``allowFirstUserToBeCoHost`` ...)
-stay in ``raw`` and are written through ``provider_options``.
+Webex settings with no neutral field (``publicMeeting``, ``excludePassword``, ``allowAnyUserToBeCoHost``,
+``allowFirstUserToBeCoHost``, an automatic lock after N > 0 minutes ...) stay in ``raw`` and are written
+through ``provider_options``.
 """
 
 from __future__ import annotations
@@ -71,12 +77,17 @@ LOBBY = {
     "allowJoinWithLobby": WaitingRoom.OUTSIDERS,
     "blockFromJoin": WaitingRoom.OUTSIDERS,  # stricter: outsiders cannot join at all (exact value in raw)
 }
+#: "Everyone waits": uninvited people wait in the lobby while the meeting is unlocked, and the meeting
+#: locks when it starts (0 minutes), so everyone but the host waits in the lobby to be admitted.
+EVERYONE_WAITS: dict[str, Any] = {
+    "unlockedMeetingJoinSecurity": "allowJoinWithLobby",
+    "enableAutomaticLock": True,
+    "automaticLockMinutes": 0,
+}
+#: "Outsiders wait": the lobby for people not on the invite, and no lock at the start (an automatic
+#: lock N > 0 minutes after the start can be added with provider_options; it still reads as outsiders).
+OUTSIDERS_WAIT: dict[str, Any] = {"unlockedMeetingJoinSecurity": "allowJoinWithLobby", "enableAutomaticLock": False}
 KINDS = {"scheduledMeeting": MeetingKind.OCCURRENCE, "meeting": MeetingKind.INSTANCE}
-EVERYONE_WAITS_HINT = (
-    "the closest Webex setting is a lobby for guests plus an automatic lock when the meeting starts: "
-    "provider_options={'unlockedMeetingJoinSecurity': 'allowJoinWithLobby', 'enableAutomaticLock': True, "
-    "'automaticLockMinutes': 0}"
-)
 # Fields of the PUT /people/{personId} body (a full replace) that a GET returns too.
 PERSON_PUT_FIELDS = (
     "emails", "extension", "locationId", "displayName", "firstName", "lastName", "avatar", "orgId", "roles",
@@ -181,11 +192,11 @@ def security_to_webex(sec: MeetingSecurity) -> dict[str, Any]:
             raise _cannot("an empty password")
         body["password"] = passcode
     if sec.waiting_room is WaitingRoom.EVERYONE:
-        raise _cannot(f"a lobby for everyone on one meeting; {EVERYONE_WAITS_HINT}")
-    if sec.waiting_room is not None:
-        body["unlockedMeetingJoinSecurity"] = (
-            "allowJoinWithLobby" if sec.waiting_room is WaitingRoom.OUTSIDERS else "allowJoin"
-        )
+        body.update(EVERYONE_WAITS)
+    elif sec.waiting_room is WaitingRoom.OUTSIDERS:
+        body.update(OUTSIDERS_WAIT)
+    elif sec.waiting_room is WaitingRoom.OFF:
+        body["unlockedMeetingJoinSecurity"] = "allowJoin"
     if sec.authenticated_only:
         raise _cannot(
             "signed-in attendees only on a meeting; Webex has it for webinars (requireAttendeeLogin) and site-wide "
@@ -210,6 +221,24 @@ def security_to_webex(sec: MeetingSecurity) -> dict[str, Any]:
     return body
 
 
+def locks_at_start(wm: WebexMeeting) -> bool:
+    """Whether the meeting locks itself when it starts (``enableAutomaticLock`` with 0 minutes)."""
+    return wm.enableAutomaticLock is True and wm.automaticLockMinutes == 0
+
+
+def waiting_room_from_webex(wm: WebexMeeting) -> WaitingRoom | None:
+    """``allowJoinWithLobby`` + auto-lock at 0 = everyone waits; other lobbies = outsiders; ``allowJoin`` = off.
+
+    ``blockFromJoin`` (outsiders cannot join an unlocked meeting at all) reads as outsiders whatever
+    the lock, as before; the exact value stays in ``raw``. An automatic lock with ``allowJoin`` reads
+    as off: once a host unlocks the meeting, anyone joins directly.
+    """
+    room = LOBBY.get(wm.unlockedMeetingJoinSecurity or "")
+    if wm.unlockedMeetingJoinSecurity == "allowJoinWithLobby" and locks_at_start(wm):
+        return WaitingRoom.EVERYONE
+    return room
+
+
 def security_from_webex(data: Mapping[str, Any]) -> MeetingSecurity:
     """The neutral security of a Webex meeting (series, occurrence or instance)."""
     wm = WebexMeeting.model_validate(data)
@@ -220,7 +249,7 @@ def security_from_webex(data: Mapping[str, Any]) -> MeetingSecurity:
         passcode=SecretStr(password) if password else None,
         # Always true on Webex; unknown (None) where the answer hides the password (admin views, ended instances).
         passcode_required=True if password else None,
-        waiting_room=LOBBY.get(wm.unlockedMeetingJoinSecurity or ""),
+        waiting_room=waiting_room_from_webex(wm),
         authenticated_only=wm.requireAttendeeLogin if wm.scheduledType == "webinar" else None,
         allowed_domains=None,
         join_before_host=wm.enabledJoinBeforeHost,
@@ -505,6 +534,7 @@ __all__ = [
     "Catalog",
     "check_common_settings",
     "format_time",
+    "locks_at_start",
     "meeting_create_to_webex",
     "meeting_from_webex",
     "meeting_kind",
@@ -518,4 +548,5 @@ __all__ = [
     "user_create_to_webex",
     "user_from_webex",
     "user_status",
+    "waiting_room_from_webex",
 ]

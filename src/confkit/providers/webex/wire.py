@@ -51,6 +51,8 @@ class WebexMeeting(_Wire):
     enabledJoinBeforeHost: bool | None = None
     joinBeforeHostMinutes: int | None = None
     unlockedMeetingJoinSecurity: str | None = None  # allowJoin | allowJoinWithLobby | blockFromJoin
+    enableAutomaticLock: bool | None = None
+    automaticLockMinutes: float | None = None  # "number" in the spec; minutes after the start
     requireAttendeeLogin: bool | None = None
     audioConnectionOptions: WebexAudioOptions | None = None
     attendeePrivileges: WebexAttendeePrivileges | None = None

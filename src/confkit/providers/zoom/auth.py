@@ -9,30 +9,19 @@ before expiry, and renewed once when an API call answers 401 / code 124.
 from __future__ import annotations
 
 import threading
-from collections.abc import Generator
 from typing import Any
 
 import httpx
-from authlib.oauth2.auth import ClientAuth
 from authlib.oauth2.client import OAuth2Client
 
 from confkit.errors import AuthenticationError, TransportError
 from confkit.http.clock import Clock
 from confkit.http.errors import json_body
-
-
-class _HttpxClientAuth(httpx.Auth, ClientAuth):  # type: ignore[misc]
-    """authlib's client authentication (client_secret_basic) as an httpx auth flow."""
-
-    requires_request_body = True
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        url, headers, body = self.prepare(request.method, str(request.url), request.headers, request.content)
-        yield httpx.Request(request.method, url, headers=headers, content=body)
+from confkit.http.oauth import HttpxClientAuth
 
 
 class _TokenClient(OAuth2Client):  # type: ignore[misc]
-    client_auth_class = _HttpxClientAuth
+    client_auth_class = HttpxClientAuth
 
 
 class ZoomTokenAuth:
