@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict
 
 from confkit.errors import UnrepresentableError
+from confkit.merge import merged
 from confkit.models import (
     AutoRecording,
     Meeting,
@@ -371,15 +372,6 @@ def meeting_from_space(space: dict[str, Any], owner: str) -> Meeting:
     )
 
 
-def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
 
 def _event_options(options: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in options.items() if k != SPACE_CONFIG_OPTION}
@@ -407,7 +399,7 @@ def event_insert_body(data: MeetingCreate, request_id: str) -> dict[str, Any]:
     body["conferenceData"] = {
         "createRequest": {"requestId": request_id, "conferenceSolutionKey": {"type": MEET_SOLUTION}}
     }
-    return _merge(body, _event_options(data.provider_options))
+    return merged(body, _event_options(data.provider_options))
 
 
 def check_space_create(data: MeetingCreate) -> None:
@@ -444,7 +436,7 @@ def event_patch_body(data: MeetingUpdate, current: dict[str, Any]) -> dict[str, 
         body.update(_when(start, minutes, timezone))
     if data.recurrence is not None:
         body["recurrence"] = recurrence_to_google(data.recurrence, keep=ev.recurrence)
-    return _merge(body, _event_options(data.provider_options))
+    return merged(body, _event_options(data.provider_options))
 
 
 def check_space_update(data: MeetingUpdate) -> None:
@@ -511,7 +503,7 @@ def user_insert_body(data: UserCreate, generated_password: str) -> dict[str, Any
         if not data.org_unit.startswith("/"):
             raise _cannot(f"org unit {data.org_unit!r}; give the full path, like /Students")
         body["orgUnitPath"] = data.org_unit
-    return _merge(body, data.provider_options)
+    return merged(body, data.provider_options)
 
 
 def status_query(status: UserStatus | None) -> str | None:

@@ -45,6 +45,7 @@ from dateutil.relativedelta import relativedelta
 from pydantic import SecretStr
 
 from confkit.errors import UnrepresentableError
+from confkit.merge import merged
 from confkit.models import (
     AutoRecording,
     Meeting,
@@ -300,16 +301,6 @@ def _check_text(title: str | None, agenda: str | None) -> None:
         raise _cannot(f"an agenda of {len(agenda)} characters; the maximum is {MAX_AGENDA}")
 
 
-def merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    """``extra`` merged into a copy of ``base``, object by object (``provider_options`` go last)."""
-    out = dict(base)
-    for key, value in extra.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
 
 def _schedule(start: datetime, duration: int, timezone: str | None, now: datetime) -> dict[str, Any]:
     _check_schedule(start, duration, now)
@@ -339,7 +330,7 @@ def meeting_create_to_webex(
         body["hostEmail"] = host_email
     if site_url:
         body["siteUrl"] = site_url
-    return merge(body, data.provider_options)
+    return merged(body, data.provider_options)
 
 
 def meeting_update_to_webex(
@@ -376,7 +367,7 @@ def meeting_update_to_webex(
         body.update(security_to_webex(data.security))
     if host_email and (body or data.provider_options):
         body["hostEmail"] = host_email  # "only used to patch a meeting on behalf of the real host"
-    return merge(body, data.provider_options)
+    return merged(body, data.provider_options)
 
 
 # -- people ------------------------------------------------------------------------------------------------
@@ -469,7 +460,7 @@ def user_create_to_webex(data: UserCreate, *, licenses: list[str]) -> dict[str, 
         body["licenses"] = []
     if data.org_unit:
         body["locationId"] = data.org_unit
-    return merge(body, data.provider_options)
+    return merged(body, data.provider_options)
 
 
 def person_update_body(person: Mapping[str, Any], *, login_enabled: bool) -> dict[str, Any]:

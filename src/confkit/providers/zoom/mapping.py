@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from confkit.errors import UnrepresentableError
+from confkit.merge import merged
 from confkit.models import (
     AutoRecording,
     Meeting,
@@ -258,15 +259,6 @@ def _check_text(topic: str | None, agenda: str | None) -> None:
         raise _cannot(f"an agenda of {len(agenda)} characters; the maximum is {MAX_AGENDA}")
 
 
-def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
 
 def meeting_create_to_zoom(data: MeetingCreate) -> dict[str, Any]:
     """Body of ``POST /users/{userId}/meetings``."""
@@ -289,7 +281,7 @@ def meeting_create_to_zoom(data: MeetingCreate) -> dict[str, Any]:
     body.update(top)
     if settings:
         body["settings"] = settings
-    return _merge(body, data.provider_options)
+    return merged(body, data.provider_options)
 
 
 def meeting_update_to_zoom(data: MeetingUpdate) -> dict[str, Any]:
@@ -314,7 +306,7 @@ def meeting_update_to_zoom(data: MeetingUpdate) -> dict[str, Any]:
         body.update(top)
         if settings:
             body["settings"] = settings
-    return _merge(body, data.provider_options)
+    return merged(body, data.provider_options)
 
 
 # -- users ---------------------------------------------------------------------------------------------
@@ -362,4 +354,4 @@ def user_create_to_zoom(data: UserCreate) -> dict[str, Any]:
         raise _cannot(f"a password with activation {data.activation.value!r}; only 'password' (autoCreate) sets one")
     if data.org_unit:
         raise _cannot("an org unit on a new user; add the user to a Zoom group instead")
-    return _merge({"action": action, "user_info": info}, data.provider_options)
+    return merged({"action": action, "user_info": info}, data.provider_options)
