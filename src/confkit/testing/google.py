@@ -968,7 +968,7 @@ class FakeGoogle(FakeAPI):
         owner = subject if cal == "primary" else cal
         if owner.lower() != subject.lower():
             raise google_error(404, "Not Found", "notFound")
-        return subject, self.events.setdefault(subject, {})
+        return subject, self.events.get(subject, {})  # reading must not change the state
 
     def _event(self, call: Call) -> dict[str, Any]:
         _, events = self._calendar(call)
