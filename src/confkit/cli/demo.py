@@ -9,6 +9,7 @@ import typer
 from confkit.cli.common import guarded, out
 from confkit.cli.meetings import row as meeting_row
 from confkit.cli.output import Format, dump, render
+from confkit.cli.policy import policy_demo
 from confkit.models import UserStatus
 from confkit.sandbox import Sandbox
 
@@ -65,3 +66,4 @@ def demo(
                 Format.TABLE,
                 title=f"{len(meetings)} upcoming meetings",
             )
+    policy_demo(sandbox, seed=seed)
