@@ -316,7 +316,7 @@ def test_every_request_is_logged_in_order(fake: FakeZoom, api: httpx.Client) -> 
 
 def test_unmodelled_endpoints_raise_instead_of_pretending(api: httpx.Client) -> None:
     with pytest.raises(NotImplementedError, match="does not implement GET"):
-        api.get("/report/activities")
+        api.get("/report/daily")
 
 
 # -- rate limits -----------------------------------------------------------------------------------------

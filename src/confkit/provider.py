@@ -10,9 +10,9 @@ platform cannot do always fails the same, predictable way.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any, ClassVar, NoReturn, Self
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Self
 
 import httpx
 
@@ -30,6 +30,9 @@ from confkit.models import (
     UserCreate,
     UserStatus,
 )
+
+if TYPE_CHECKING:
+    from confkit.logs.stream import LogStream
 
 
 class Provider(abc.ABC):
@@ -123,6 +126,15 @@ class Provider(abc.ABC):
         self, sections: Mapping[str, Mapping[str, Any]], *, locks: Mapping[str, Mapping[str, Any]] | None = None
     ) -> None:
         self._unsupported(Operation.UPDATE_ACCOUNT_SETTINGS)
+
+    # -- audit logs (docs/logs.md) --------------------------------------------------------------
+
+    def log_streams(self) -> Sequence[LogStream]:
+        """The platform's audit-log streams, from ``log_streams(provider)`` in the provider package's
+        ``logs`` module (``confkit.providers.zoom.logs``); none when the package has no such module."""
+        from confkit.logs.stream import discover_streams
+
+        return discover_streams(self)
 
 
 __all__ = ["Provider"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from confkit.cli import demo, meetings, users
+from confkit.cli import logs as logs_commands
 from confkit.cli import policy as policy_commands
 from confkit.cli.common import setup_logging
 
@@ -22,6 +23,7 @@ app = typer.Typer(
 app.add_typer(users.app, name="users")
 app.add_typer(meetings.app, name="meetings")
 app.command("demo")(demo.demo)
+app.add_typer(logs_commands.app, name="logs")
 policy_commands.register(app)
 
 

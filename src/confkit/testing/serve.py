@@ -29,6 +29,7 @@ def _handler(transport: httpx.BaseTransport, routes: Mapping[str, str]) -> type[
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # keep-alive requests must not wait for delayed ACKs
 
         def _forward(self) -> None:
             length = int(self.headers.get("content-length") or 0)

@@ -40,19 +40,23 @@ import copy
 import hmac
 import math
 import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 import httpx
 from dateutil import rrule
+from dateutil.relativedelta import relativedelta
 
 from confkit.http.clock import Clock
 from confkit.models import WaitingRoom
 from confkit.recurrence import Frequency, Recurrence, split_by_day
-from confkit.sandbox import ClassMeeting, District, SandboxPlatform
+from confkit.sandbox import SUBJECTS, ClassMeeting, District, SandboxPlatform
 from confkit.testing._fake import (
     UNKNOWN_FIELD,
     Call,
@@ -62,6 +66,7 @@ from confkit.testing._fake import (
     Fault,
     Problem,
     Reply,
+    Route,
     Shape,
     canonical_json,
     deep_merge,
@@ -72,10 +77,16 @@ from confkit.testing._fake import (
     validate,
 )
 from confkit.testing._zoom_spec import (
+    ACTIVITY_FIELDS,
+    ACTIVITY_TYPES,
+    CLIENT_TYPES,
+    CLIENT_VERSIONS,
     CREATE_OMITS,
     DAILY,
     DAILY_MESSAGE,
     DEFAULT_TIMEZONE,
+    FROM_AFTER_TO_MESSAGE,
+    HEAVY,
     HOST_DAILY_MESSAGE,
     LIGHT,
     MAX_OCCURRENCES,
@@ -85,13 +96,24 @@ from confkit.testing._zoom_spec import (
     MEETING_LIST_FIELDS,
     MEETING_UPDATE,
     MEETING_WRITES_PER_HOST_PER_DAY,
+    NO_PERMISSION_MESSAGE,
     OCCURRENCE_UPDATE,
+    ONE_MONTH_MESSAGE,
+    OPERATION_CATEGORIES,
+    OPERATION_CATEGORY_OF,
+    OPERATION_FIELDS,
     OPTION_SECTIONS,
     PAGE_TOKEN_TTL,
+    PARTICIPANT_FIELDS,
     PASSCODE_RULES,
+    PAST_MEETING_DAYS,
+    PAST_MEETING_FIELDS,
     PER_SECOND,
     PLAN_ALIASES,
     QPS_MESSAGE,
+    RECENT_MONTHS_MESSAGE,
+    REPORT_MEETING_FIELDS,
+    REPORT_MONTHS_BACK,
     ROLES,
     SCOPES,
     SETTINGS_ENUMS,
@@ -102,6 +124,7 @@ from confkit.testing._zoom_spec import (
     USER_STATUS,
     WEB,
     WRITE_ONLY_SETTINGS,
+    YEAR_AGO_MESSAGE,
     default_account_settings,
     default_lock_settings,
 )
@@ -204,6 +227,274 @@ def _occurrence_start(occurrence: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(occurrence["start_time"])
 
 
+# -- audit-log traffic: bulk generation ---------------------------------------------------------------
+
+_MASK = (1 << 64) - 1
+_BULK_FIRST = ("Ada", "Ben", "Cleo", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivan", "Jo", "Kai", "Lena", "Milo",
+               "Nia", "Omar", "Pia", "Quin", "Rosa", "Sam", "Tara", "Uma", "Vic", "Wes", "Xena", "Yara", "Zed")
+_BULK_LAST = ("Adams", "Baker", "Chen", "Diaz", "Evans", "Fox", "Garcia", "Hill", "Ito", "Jones", "Khan", "Lopez",
+              "Moore", "Nguyen", "Ortiz", "Patel", "Reyes", "Smith", "Tran", "Usman", "Vega", "White", "Young", "Zhou")
+_BULK_SUBJECTS = ("Algebra I", "Biology", "World History", "English 9", "Chemistry", "Geometry", "Spanish II",
+                  "Physics", "Art", "Music", "Civics", "Computer Science")
+#: (category_type, action, operation_detail template) of generated operation logs; the first ones are
+#: the real strings quoted in notes/zoom.md §4 (note the double space before "-").
+_OPERATION_TEMPLATES: tuple[tuple[str, str, str], ...] = (
+    ("Account", "Update", "Security  - Require a passcode when scheduling new meetings: from {a} to {b}"),
+    ("User", "Batch Update", "Change Role  - {email}: from {r1} to {r2}"),
+    ("User Group", "Update", "Edit Group {group}  - Personal Meeting ID (PMI) Passcode: from {a} to {b}"),
+    ("Account", "Update", "Sign-in Methods  - Allow users to sign in with Google: from {a} to {b}"),
+    ("Account", "Update", "Security  - Sign in with Two-Factor Authentication: from {a} to {b}"),
+    ("Account", "Update", "Meeting  - Waiting Room: from {a} to {b}"),
+    ("User", "Add", "Add User  - {email}"),
+    ("User", "Delete", "Delete User  - {email}"),
+    ("User", "Update", "Update User  - {email}"),
+    ("Recording", "Delete", "Delete Recording  - {topic}"),
+    ("Role", "Update", "Edit Role Teachers  - Meeting: from View to Edit"),
+    ("User Settings", "Update", "Edit User {email}  - Join before host: from {a} to {b}"),
+)
+_ROLES_SEEN = ("Member", "Admin", "Co-Owner", "Billing Admin", "Owner")
+
+
+def _mix(seed: int, i: int) -> int:
+    """A fast deterministic 64-bit hash of ``(seed, i)`` (splitmix64 finalizer)."""
+    z = (seed * 0x9E3779B97F4A7C15 + (i + 1) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
+def _iso_s(second: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second))
+
+
+class _Rows(Protocol):
+    """What :meth:`FakeZoom._page` pages over: a list, or rows computed on demand."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+
+class _Newest:
+    """Rows ``lo..hi-1`` of a generator, newest (highest index) first, made only when sliced."""
+
+    def __init__(self, make: Callable[[int], dict[str, Any]], lo: int, hi: int) -> None:
+        self.make, self.lo, self.hi = make, lo, max(lo, hi)
+
+    def __len__(self) -> int:
+        return self.hi - self.lo
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        start, stop, _ = index.indices(len(self))
+        return [self.make(self.hi - 1 - k) for k in range(start, stop)]
+
+
+class _Chain:
+    """Several row sources one after the other."""
+
+    def __init__(self, *parts: _Rows) -> None:
+        self.parts = [p for p in parts if len(p)]
+
+    def __len__(self) -> int:
+        return sum(len(p) for p in self.parts)
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        start, stop, _ = index.indices(len(self))
+        out: list[dict[str, Any]] = []
+        offset = 0
+        for part in self.parts:
+            size = len(part)
+            lo, hi = max(start - offset, 0), min(stop - offset, size)
+            if lo < hi:
+                out += part[lo:hi]
+            offset += size
+            if offset >= stop:
+                break
+        return out
+
+
+class _Mapped:
+    """Rows of a source mapped one by one when sliced."""
+
+    def __init__(self, source: _Rows, fn: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        self.source, self.fn = source, fn
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        return [self.fn(row) for row in self.source[index]]
+
+
+class _Timeline:
+    """``n`` records spread evenly over ``span`` seconds from ``start``; index order is time order."""
+
+    def __init__(self, n: int, start: int, span: int) -> None:
+        if n > span:
+            raise ValueError(f"{n} records need at least {n} seconds so that no two share a second")
+        self.n, self.start, self.span = n, start, span
+
+    def second(self, i: int) -> int:
+        return self.start + (i * self.span) // self.n
+
+    def index_at(self, moment: int) -> int:
+        """The first index whose second is at or after ``moment``."""
+        d = moment - self.start
+        if d <= 0:
+            return 0
+        return min(self.n, -((-d * self.n) // self.span))
+
+
+@dataclass(frozen=True)
+class LogTraffic:
+    """What :meth:`FakeZoom.generate_log_traffic` added: counts per stream and the time span."""
+
+    signins: int
+    operations: int
+    meetings: int
+    participants_per_meeting: int
+    hosts: int
+    start: datetime
+    end: datetime
+
+    @property
+    def participants(self) -> int:
+        return self.meetings * self.participants_per_meeting
+
+    @property
+    def events(self) -> int:
+        return self.signins + self.operations + self.participants
+
+
+class _BulkLogs:
+    """Log records computed from their index: millions of realistic records in constant memory."""
+
+    def __init__(self, traffic: LogTraffic, seed: int, domain: str) -> None:
+        self.traffic = traffic
+        self.seed = seed
+        self.domain = domain
+        start, span = int(traffic.start.timestamp()), int((traffic.end - traffic.start).total_seconds())
+        self.signin_times = _Timeline(traffic.signins, start, span) if traffic.signins else None
+        self.operation_times = _Timeline(traffic.operations, start, span) if traffic.operations else None
+        self.meeting_times = _Timeline(traffic.meetings, start, span) if traffic.meetings else None
+
+    def _email(self, u: int, domain: str) -> str:
+        first, last = _BULK_FIRST[u % 26].lower(), _BULK_LAST[(u // 26) % 24].lower()
+        return f"{first}.{last}{u // 624}@{domain}"
+
+    def signin(self, i: int) -> dict[str, Any]:
+        assert self.signin_times is not None
+        h = _mix(self.seed, i)
+        return {
+            "email": self._email(h % 3000, self.domain),
+            "time": _iso_s(self.signin_times.second(i)),
+            "type": ACTIVITY_TYPES[(h >> 12) & 1],
+            "ip_address": f"{(h >> 16) % 200 + 11}.{(h >> 24) & 255}.{(h >> 32) & 255}.{(h >> 40) % 254 + 1}",
+            "client_type": CLIENT_TYPES[(h >> 48) % len(CLIENT_TYPES)],
+            "version": CLIENT_VERSIONS[(h >> 52) % len(CLIENT_VERSIONS)],
+        }
+
+    def operation(self, i: int) -> dict[str, Any]:
+        assert self.operation_times is not None
+        h = _mix(self.seed + 1, i)
+        category, action, template = _OPERATION_TEMPLATES[h % len(_OPERATION_TEMPLATES)]
+        on = (h >> 8) & 1
+        r1 = _ROLES_SEEN[(h >> 10) % len(_ROLES_SEEN)]
+        detail = template.format(
+            a="On" if on else "Off", b="Off" if on else "On", email=self._email((h >> 16) % 3000, self.domain),
+            r1=r1, r2=_ROLES_SEEN[((h >> 10) + 1 + (h >> 13) % 4) % len(_ROLES_SEEN)],
+            group=("Students", "Teachers", "Staff")[(h >> 20) % 3],
+            topic=f"{_BULK_SUBJECTS[(h >> 24) % 12]} - P{(h >> 28) % 7 + 1}",
+        )
+        operator = ("it.admin", "security", "helpdesk")[(h >> 32) % 3]
+        return {
+            "time": _iso_s(self.operation_times.second(i)),
+            "operator": f"{operator}@{self.domain}",
+            "category_type": category,
+            "action": action,
+            "operation_detail": detail,
+        }
+
+    # -- meetings and participants ---------------------------------------------------------------
+
+    def host(self, index: int) -> dict[str, Any]:
+        h = _mix(self.seed + 2, index)
+        uid = base64.urlsafe_b64encode(h.to_bytes(8, "big") + index.to_bytes(8, "big")).rstrip(b"=").decode()
+        first, last = _BULK_FIRST[index % 26], _BULK_LAST[(index // 26) % 24]
+        email = f"{first.lower()}.{last.lower()}{index // 624}@{self.domain}"
+        return {"id": uid, "email": email, "user_name": f"{first} {last}", "type": 2, "dept": "Teachers"}
+
+    def host_index(self, user_id: str) -> int | None:
+        try:
+            raw = base64.urlsafe_b64decode(user_id + "=" * (-len(user_id) % 4))
+        except (binascii.Error, ValueError):
+            return None
+        if len(raw) != 16:
+            return None
+        index = int.from_bytes(raw[8:], "big")
+        if index >= self.traffic.hosts or self.host(index)["id"] != user_id:
+            return None
+        return index
+
+    def meeting_uuid(self, m: int) -> str:
+        h = _mix(self.seed + 3, m)
+        mask = _mix(self.seed + 4, 0) & 0xFFFFFFFF
+        raw = h.to_bytes(8, "big") + (h >> 32).to_bytes(4, "big") + (m ^ mask).to_bytes(4, "big")
+        return base64.b64encode(raw).decode()
+
+    def meeting_index(self, uuid: str) -> int | None:
+        try:
+            raw = base64.b64decode(uuid, validate=True)
+        except (binascii.Error, ValueError):
+            return None
+        if len(raw) != 16:
+            return None
+        m = int.from_bytes(raw[12:], "big") ^ (_mix(self.seed + 4, 0) & 0xFFFFFFFF)
+        if m >= self.traffic.meetings or self.meeting_uuid(m) != uuid:
+            return None
+        return m
+
+    def meeting(self, m: int) -> dict[str, Any]:
+        """The past-meeting instance ``m`` (the shape FakeZoom keeps in :attr:`FakeZoom.past_meetings`)."""
+        assert self.meeting_times is not None
+        h = _mix(self.seed + 5, m)
+        host = self.host(m % self.traffic.hosts)
+        start = self.meeting_times.second(m)
+        end = start + 2700 + (h % 900)
+        return {
+            "uuid": self.meeting_uuid(m), "id": 80_000_000_000 + m, "host_id": host["id"],
+            "host_email": host["email"], "host_name": host["user_name"], "type": 2,
+            "topic": f"{_BULK_SUBJECTS[h % 12]} - P{(h >> 8) % 7 + 1}",
+            "start_time": _iso_s(start), "end_time": _iso_s(end), "participants": None, "bulk": m,
+        }
+
+    def participants(self, m: int) -> list[dict[str, Any]]:
+        meeting = self.meeting(m)
+        start = int(datetime.fromisoformat(meeting["start_time"]).timestamp())
+        end = int(datetime.fromisoformat(meeting["end_time"]).timestamp())
+        out = []
+        for j in range(self.traffic.participants_per_meeting):
+            h = _mix(self.seed + 6 + m, j)
+            join = start + j * 5
+            leave = max(join + 60, end - (h % 300))
+            if j == 0:
+                uid, email, name = meeting["host_id"], meeting["host_email"], meeting["host_name"]
+            elif h % 10 == 0:  # a guest: not signed in, not in the account
+                uid, email, name = "", "", f"Guest {h % 10000}"
+            else:
+                u = (h >> 8) % 5000
+                uid = base64.urlsafe_b64encode(h.to_bytes(8, "big") + u.to_bytes(8, "big")).rstrip(b"=").decode()
+                email = self._email(u, "students." + self.domain)
+                name = f"{_BULK_FIRST[u % 26]} {_BULK_LAST[(u // 26) % 24]}"
+            status = "in_waiting_room" if j and h % 37 == 0 else "in_meeting"
+            out.append({
+                "id": uid, "user_id": str(16778240 + j), "name": name, "user_email": email,
+                "join_time": _iso_s(join), "leave_time": _iso_s(leave), "duration": leave - join,
+                "failover": False, "status": status,
+            })
+        return out
+
+
 # -- the fake ------------------------------------------------------------------------------------------
 
 
@@ -264,6 +555,14 @@ class FakeZoom(FakeAPI):
         self._deleted_occurrences: dict[int, set[str]] = {}
         self._occurrence_changes: dict[int, dict[str, dict[str, Any]]] = {}
         self._account_number = self.rng.randint(10_000_000, 99_999_999)
+        #: Audit logs served by the report endpoints, as Zoom returns them (seed with add_sign_in,
+        #: add_operation_log, add_past_meeting; or generate_log_traffic for volume).
+        self.activity_logs: list[dict[str, Any]] = []
+        self.operation_logs: list[dict[str, Any]] = []
+        #: Ended meeting instances by UUID: the report's meeting fields plus ``participants``.
+        self.past_meetings: dict[str, dict[str, Any]] = {}
+        self._bulk: _BulkLogs | None = None
+        self._sandbox_logs: District | None = None
 
     # -- seeding (no HTTP) ----------------------------------------------------------------------------
 
@@ -302,6 +601,153 @@ class FakeZoom(FakeAPI):
                 return self._create_meeting(self._user(host), body)
             except Reply as reply:
                 raise ValueError(f"Zoom would refuse this meeting: {reply.body}") from None
+
+    # -- audit logs: seeding (no HTTP) ----------------------------------------------------------------
+
+    def add_sign_in(
+        self,
+        email: str,
+        *,
+        at: datetime | None = None,
+        type: str = "Sign in",
+        ip_address: str = "198.51.100.20",
+        client_type: str = "Browser",
+        version: str = "6.0.2.4680",
+    ) -> dict[str, Any]:
+        """Add one ``/report/activities`` record (``type`` "Sign in" or "Sign out") and return it."""
+        if type not in ACTIVITY_TYPES:
+            raise ValueError(f"Zoom activity type {type!r} is not one of {', '.join(ACTIVITY_TYPES)}")
+        record = {"email": email, "time": iso(at or self.now()), "type": type, "ip_address": ip_address,
+                  "client_type": client_type, "version": version}
+        with self._lock:
+            self.activity_logs.append(record)
+        return record
+
+    def add_operation_log(
+        self, operator: str, category_type: str, action: str, operation_detail: str, *, at: datetime | None = None
+    ) -> dict[str, Any]:
+        """Add one ``/report/operationlogs`` record (``category_type`` in Title Case, e.g. "Account")."""
+        if category_type not in OPERATION_CATEGORY_OF:
+            raise ValueError(f"Zoom operation category {category_type!r} is not one of "
+                             f"{', '.join(OPERATION_CATEGORY_OF)}")
+        record = {"time": iso(at or self.now()), "operator": operator, "category_type": category_type,
+                  "action": action, "operation_detail": operation_detail}
+        with self._lock:
+            self.operation_logs.append(record)
+        return record
+
+    def add_past_meeting(
+        self,
+        host: str,
+        *,
+        start: datetime,
+        duration_minutes: int = 50,
+        topic: str = "Zoom Meeting",
+        participants: list[dict[str, Any]] | None = None,
+        meeting_id: int | None = None,
+        uuid: str | None = None,
+        type: int = 2,
+    ) -> dict[str, Any]:
+        """Add an ended meeting instance hosted by ``host`` (user id or email); returns it.
+
+        ``participants`` are ``/past_meetings/{uuid}/participants`` records; missing fields are
+        filled (``join_time`` = start, ``leave_time`` = end, ``status`` in_meeting ...). Without
+        ``uuid`` one is drawn from the meeting id and start, as stable as Zoom's per instance.
+        """
+        with self._lock:
+            user = self._user(host)
+            end = start + timedelta(minutes=duration_minutes)
+            mid = meeting_id if meeting_id is not None else 80_000_000_000 + len(self.past_meetings)
+            if uuid is None:
+                digest = hmac.new(str(self.seed).encode(), f"{mid}:{iso(start)}".encode(), "sha256").digest()
+                uuid = base64.b64encode(digest[:16]).decode()
+            records = []
+            for n, given in enumerate(participants or []):
+                join = given.get("join_time", iso(start))
+                leave = given.get("leave_time", iso(end))
+                seconds = int((datetime.fromisoformat(leave) - datetime.fromisoformat(join)).total_seconds())
+                record = {"id": "", "user_id": str(16778240 + n), "name": "", "user_email": "", "join_time": join,
+                          "leave_time": leave, "duration": seconds, "failover": False, "status": "in_meeting"}
+                unknown = set(given) - set(PARTICIPANT_FIELDS)
+                if unknown:
+                    raise ValueError(f"not fields of a Zoom participant: {', '.join(sorted(unknown))}")
+                records.append(record | given)
+            instance = {"uuid": uuid, "id": mid, "host_id": user["id"], "host_email": user["email"],
+                        "host_name": user.get("display_name") or user["email"], "type": type, "topic": topic,
+                        "start_time": iso(start), "end_time": iso(end), "participants": records}
+            self.past_meetings[uuid] = instance
+            return instance
+
+    def generate_log_traffic(
+        self,
+        *,
+        signins: int = 0,
+        operations: int = 0,
+        meetings: int = 0,
+        participants_per_meeting: int = 25,
+        hosts: int = 50,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        domain: str = "bulk-usd.example",
+        seed: int | None = None,
+    ) -> LogTraffic:
+        """Serve large volumes of realistic log traffic in constant memory.
+
+        Records are computed from their index when a page is requested: ``signins`` sign-in/out
+        records, ``operations`` operation logs (settings weakened and restored, role changes, users
+        added and deleted ... with Zoom's own ``operation_detail`` forms), and ``meetings`` ended
+        meeting instances of ``hosts`` hosts with ``participants_per_meeting`` participants each
+        (about one in ten a guest). They are spread evenly over ``[start, end)`` (default: the
+        150 days up to an hour ago), newest first within a page, after any seeded records.
+        Replaces earlier generated traffic. :meth:`log_records` lists everything served.
+        """
+        if participants_per_meeting < 2 and meetings:
+            raise ValueError("Zoom reports meetings with at least two participants")
+        if meetings and hosts < 1:
+            raise ValueError("meetings need at least one host")
+        end = end or self.now() - timedelta(hours=1)
+        start = start or end - timedelta(days=150)
+        traffic = LogTraffic(signins, operations, meetings, participants_per_meeting, hosts, start, end)
+        with self._lock:
+            self._bulk = _BulkLogs(traffic, self.seed if seed is None else seed, domain)
+        return traffic
+
+    def enable_sandbox_logs(self, district: District) -> None:
+        """Serve the sandbox district's log traffic (made on the first log request, from the date)."""
+        with self._lock:
+            self._sandbox_logs = district
+
+    def log_records(self, stream: Literal["signins", "operations", "participants"]) -> Iterator[dict[str, Any]]:
+        """Every record the log endpoints serve as of now, within Zoom's six months (for checks).
+
+        ``signins`` and ``operations`` yield the records; ``participants`` yields
+        ``{"host_id", "meeting", "participant"}`` where ``meeting`` is the
+        ``/report/users/{userId}/meetings`` item listing the instance.
+        """
+        self._logs_ready()
+        now = self.now()
+        floor = datetime.combine(now.date() - relativedelta(months=REPORT_MONTHS_BACK), datetime.min.time(), UTC)
+        lo, hi = iso(floor), iso(now + timedelta(seconds=1))
+        bulk = self._bulk
+        if stream == "signins" or stream == "operations":
+            explicit = self.activity_logs if stream == "signins" else self.operation_logs
+            yield from (dict(r) for r in explicit if lo <= r["time"] < hi)
+            if bulk is not None:
+                times = bulk.signin_times if stream == "signins" else bulk.operation_times
+                make = bulk.signin if stream == "signins" else bulk.operation
+                if times is not None:
+                    for i in range(times.index_at(int(floor.timestamp())), times.index_at(int(now.timestamp()) + 1)):
+                        yield make(i)
+            return
+        instances = self._instances(floor, now + timedelta(seconds=1))
+        for instance in instances[0:len(instances)]:
+            people = self._participants_of(instance)
+            if len(people) < 2:
+                continue
+            item = self._report_meeting(instance, people)
+            for person in people:
+                yield {"host_id": instance["host_id"], "meeting": item, "participant": person}
+
 
     # -- faults (see FakeAPI for fail_next, server_error_next, reset_connection_next, slow) -----------
 
@@ -959,6 +1405,315 @@ class FakeZoom(FakeAPI):
             raise NotImplementedError(f"FakeZoom does not model option={option}")
         raise invalid(("option", f"must be one of {', '.join(supported + unmodelled)}"))
 
+    # -- audit logs and reports: GET /report/*, GET /past_meetings/* -----------------------------------------
+
+    def match(self, request: httpx.Request) -> tuple[Route, dict[str, str]] | None:
+        """Routing, plus past-meeting UUIDs with an encoded ``/`` (matched on the raw path, as Zoom does)."""
+        found = super().match(request)
+        if found is not None or not request.url.path.startswith("/v2/past_meetings/"):
+            return found
+        raw = request.url.raw_path.split(b"?", 1)[0].decode("ascii", "replace")
+        url = f"{request.url.scheme}://{request.url.host}{raw}"
+        for candidate in self._routes:
+            if candidate.method == request.method and candidate.meta.get("raw_path"):
+                hit = candidate.pattern.match(url)
+                if hit:
+                    return candidate, {k: unquote(v) for k, v in hit.groupdict().items()} | {"_raw": "1"}
+        return None
+
+    def _logs_ready(self) -> None:
+        with self._lock:
+            district, self._sandbox_logs = self._sandbox_logs, None
+            if district is not None:
+                sandbox_log_traffic(self, district)
+
+    def _paid(self) -> None:
+        if self.plan == "free":
+            raise zoom_error(400, 200, NO_PERMISSION_MESSAGE)
+
+    def _report_range(self, call: Call, *, required: bool) -> tuple[date, date, datetime, datetime]:
+        """``from``/``to`` of a report: at most one month, within the last six months (notes §4)."""
+        self._paid()
+        self._logs_ready()
+        now = self.now()
+        today = now.date()
+        first, last = (_parse_date(call.query.get(k), k) for k in ("from", "to"))
+        if required:
+            missing = [(k, "is required") for k, v in (("from", first), ("to", last)) if v is None]
+            if missing:
+                raise invalid(*missing)
+        last = last or today
+        first = first or last - relativedelta(months=1)
+        if first > last:
+            raise zoom_error(400, 300, FROM_AFTER_TO_MESSAGE)
+        if last > first + relativedelta(months=1):
+            raise zoom_error(400, 300, ONE_MONTH_MESSAGE)
+        if first < today - relativedelta(months=REPORT_MONTHS_BACK):
+            raise zoom_error(400, 300, RECENT_MONTHS_MESSAGE)
+        lo = datetime.combine(first, datetime.min.time(), UTC)
+        hi = min(datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC), now + timedelta(seconds=1))
+        return first, last, lo, hi
+
+    def _log_rows(self, kind: str, lo: datetime, hi: datetime) -> _Rows:
+        """Seeded then generated records of ``kind`` with ``lo <= time < hi``, newest first."""
+        explicit = self.activity_logs if kind == "signins" else self.operation_logs
+        low, high = iso(lo), iso(hi)
+        seeded = sorted((r for r in explicit if low <= r["time"] < high), key=lambda r: r["time"], reverse=True)
+        bulk = self._bulk
+        if bulk is None:
+            return seeded
+        times = bulk.signin_times if kind == "signins" else bulk.operation_times
+        if times is None:
+            return seeded
+        make = bulk.signin if kind == "signins" else bulk.operation
+        generated = _Newest(make, times.index_at(int(lo.timestamp())), times.index_at(int(hi.timestamp())))
+        return _Chain(seeded, generated)
+
+    @route("GET", "/report/activities", query=("from", "to", "page_size", "next_page_token"), label=HEAVY)
+    def _report_activities(self, call: Call) -> httpx.Response:
+        first, last, lo, hi = self._report_range(call, required=False)
+        page, meta = self._page(call, self._log_rows("signins", lo, hi))
+        return json_response(200, {
+            "from": f"{first.isoformat()}T00:00:00Z", "to": f"{last.isoformat()}T00:00:00Z",
+            "page_size": meta["page_size"], "next_page_token": meta["next_page_token"],
+            "activity_logs": [{k: r[k] for k in ACTIVITY_FIELDS if k in r} for r in page],
+        })
+
+    @route("GET", "/report/operationlogs", query=("from", "to", "page_size", "next_page_token", "category_type"),
+           label=HEAVY)
+    def _report_operations(self, call: Call) -> httpx.Response:
+        _, _, lo, hi = self._report_range(call, required=True)
+        category = call.query.get("category_type", "all")
+        if category != "all" and category not in OPERATION_CATEGORIES:
+            raise invalid(("category_type", f"must be one of all, {', '.join(OPERATION_CATEGORIES)}"))
+        rows = self._log_rows("operations", lo, hi)
+        if category != "all":  # materialized: a filter over generated traffic is for small tests
+            rows = [r for r in rows[0:len(rows)] if OPERATION_CATEGORY_OF.get(r["category_type"]) == category]
+        page, meta = self._page(call, rows)
+        return json_response(200, {
+            "next_page_token": meta["next_page_token"], "page_size": meta["page_size"],
+            "operation_logs": [{k: r[k] for k in OPERATION_FIELDS if k in r} for r in page],
+        })
+
+    # past meetings ------------------------------------------------------------------------------------------
+
+    def _instances(self, lo: datetime, hi: datetime, host_id: str | None = None) -> _Rows:
+        """Ended meeting instances that started in ``[lo, hi)``, newest first (of one host if given)."""
+        now = iso(self.now())
+        low, high = iso(lo), iso(hi)
+        seeded = sorted(
+            (m for m in self.past_meetings.values()
+             if low <= m["start_time"] < high and m["end_time"] <= now and host_id in (None, m["host_id"])),
+            key=lambda m: (m["start_time"], m["uuid"]), reverse=True,
+        )
+        bulk = self._bulk
+        if bulk is None or bulk.meeting_times is None:
+            return seeded
+        first, stop = self._bulk_meeting_range(lo, hi)
+        hosts = bulk.traffic.hosts
+        if host_id is None:
+            return _Chain(seeded, _Newest(bulk.meeting, first, stop))
+        index = bulk.host_index(host_id)
+        if index is None:
+            return seeded
+        m0 = first + (index - first) % hosts  # the host's first meeting at or after `first`
+        count = max(0, -((m0 - stop) // hosts)) if m0 < stop else 0
+        return _Chain(seeded, _Newest(lambda k: bulk.meeting(m0 + k * hosts), 0, count))
+
+    def _bulk_meeting_range(self, lo: datetime, hi: datetime) -> tuple[int, int]:
+        """Indexes of the generated meetings that started in ``[lo, hi)`` and have ended (< 1 hour long)."""
+        assert self._bulk is not None and self._bulk.meeting_times is not None
+        times = self._bulk.meeting_times
+        ended = int(self.now().timestamp()) - 3600
+        return times.index_at(int(lo.timestamp())), min(times.index_at(int(hi.timestamp())), times.index_at(ended))
+
+    def _participants_of(self, instance: dict[str, Any]) -> list[dict[str, Any]]:
+        if instance.get("participants") is not None:
+            return list(instance["participants"])
+        assert self._bulk is not None
+        return self._bulk.participants(int(instance["bulk"]))
+
+    def _report_meeting(self, instance: dict[str, Any], people: list[dict[str, Any]] | None) -> dict[str, Any]:
+        """A ``/report/users/{userId}/meetings`` item of an instance."""
+        start = datetime.fromisoformat(instance["start_time"])
+        end = datetime.fromisoformat(instance["end_time"])
+        minutes = max(1, round((end - start).total_seconds() / 60))
+        if people is None:
+            count = self._bulk.traffic.participants_per_meeting if self._bulk is not None else 0
+            total = count * minutes
+            mine = count
+        else:
+            count = len({p.get("user_email") or p.get("name") or p.get("user_id") for p in people})
+            total = sum(int(p.get("duration") or 0) for p in people) // 60
+            mine = sum(1 for p in people if p.get("user_email"))
+        item = {
+            "uuid": instance["uuid"], "id": instance["id"], "type": instance.get("type", 2), "topic": instance["topic"],
+            "user_name": instance.get("host_name", ""), "user_email": instance["host_email"],
+            "start_time": instance["start_time"], "end_time": instance["end_time"], "duration": minutes,
+            "total_minutes": total, "participants_count": count, "participants_count_my_account": mine,
+            "source": "Zoom", "has_screen_share": False, "has_recording": False, "has_chat": False,
+            "meeting_encryption_status": 2,
+        }
+        return {k: item[k] for k in REPORT_MEETING_FIELDS}
+
+    def _reported(self, instance: dict[str, Any]) -> bool:
+        """The reports list a meeting only when it had at least two participants."""
+        if instance.get("participants") is None:
+            return True  # generated meetings always have two or more
+        return len(instance["participants"]) >= 2
+
+    @route("GET", "/report/users",
+           query=("type", "from", "to", "page_size", "page_number", "next_page_token", "group_id"), label=HEAVY)
+    def _report_users(self, call: Call) -> httpx.Response:
+        first, last, lo, hi = self._report_range(call, required=True)
+        kind = call.query.get("type", "active")
+        if kind not in ("active", "inactive"):
+            raise invalid(("type", "must be one of active, inactive"))
+        if "group_id" in call.query:
+            raise NotImplementedError("FakeZoom does not model groups (group_id)")
+        hosts: dict[str, dict[str, Any]] = {}
+        low, high, now = iso(lo), iso(hi), iso(self.now())
+        for instance in self.past_meetings.values():
+            if low <= instance["start_time"] < high and instance["end_time"] <= now and self._reported(instance):
+                self._tally(hosts, instance, instance["participants"])
+        self._tally_bulk(hosts, lo, hi)
+        if kind == "active":
+            rows = list(hosts.values())
+        else:
+            rows = [{"id": u["id"], "email": u["email"], "user_name": u.get("display_name", ""), "type": u["type"],
+                     "dept": u.get("dept", ""), "meetings": 0, "participants": 0, "meeting_minutes": 0}
+                    for u in self.users.values() if u.get("id") and u["id"] not in hosts]
+        page, meta = self._page(call, rows)
+        return json_response(200, {
+            "from": first.isoformat(), "to": last.isoformat(), **meta,
+            "total_meetings": sum(r["meetings"] for r in rows),
+            "total_participants": sum(r["participants"] for r in rows),
+            "total_meeting_minutes": sum(r["meeting_minutes"] for r in rows),
+            "users": page,
+        })
+
+    def _tally(self, hosts: dict[str, dict[str, Any]], instance: dict[str, Any], people: list[dict[str, Any]]) -> None:
+        user = self.users.get(instance["host_id"], {})
+        row = hosts.setdefault(instance["host_id"], {
+            "id": instance["host_id"], "email": instance["host_email"],
+            "user_name": user.get("display_name", instance.get("host_name", "")), "type": user.get("type", 2),
+            "dept": user.get("dept", ""), "meetings": 0, "participants": 0, "meeting_minutes": 0,
+        })
+        row["meetings"] += 1
+        row["participants"] += len(people)
+        row["meeting_minutes"] += sum(int(p.get("duration") or 0) for p in people) // 60
+
+    def _tally_bulk(self, hosts: dict[str, dict[str, Any]], lo: datetime, hi: datetime) -> None:
+        bulk = self._bulk
+        if bulk is None or bulk.meeting_times is None:
+            return
+        first, stop = self._bulk_meeting_range(lo, hi)
+        n = bulk.traffic.hosts
+        per = bulk.traffic.participants_per_meeting
+        for index in range(n) if stop - first >= n else sorted({m % n for m in range(first, stop)}):
+            m0 = first + (index - first) % n
+            count = -((m0 - stop) // n) if m0 < stop else 0
+            if count:
+                host = bulk.host(index)
+                hosts[host["id"]] = host | {"meetings": count, "participants": count * per,
+                                            "meeting_minutes": count * per * 50}
+
+    @route("GET", "/report/users/{userId}/meetings",
+           query=("from", "to", "page_size", "next_page_token", "type"), label=HEAVY)
+    def _report_user_meetings(self, call: Call) -> httpx.Response:
+        first, last, lo, hi = self._report_range(call, required=True)
+        kind = call.query.get("type", "past")
+        if kind not in ("past", "pastOne", "pastJoined"):
+            raise invalid(("type", "must be one of past, pastOne, pastJoined"))
+        ref = call.path["userId"]
+        bulk = self._bulk
+        host_id = ref if bulk is not None and bulk.host_index(ref) is not None else self._user(ref)["id"]
+        instances = self._instances(lo, hi, host_id)
+        rows: _Rows
+        if bulk is None or bulk.host_index(host_id) is None:
+            rows = [self._report_meeting(m, self._participants_of(m)) for m in instances[0:len(instances)]
+                    if self._reported(m)]
+        else:
+            rows = _Mapped(instances, lambda m: self._report_meeting(m, m.get("participants")))
+        page, meta = self._page(call, rows)
+        return json_response(200, {
+            "from": first.isoformat(), "to": last.isoformat(), "page_count": meta["page_count"],
+            "page_size": meta["page_size"], "total_records": meta["total_records"],
+            "next_page_token": meta["next_page_token"], "meetings": page,
+        })
+
+    def _past_instance(self, call: Call) -> dict[str, Any]:
+        """The instance a ``{meetingId}`` names: a UUID, or a numeric id (its latest instance)."""
+        ref = call.path["meetingId"]
+        if "%" in ref:  # double-encoded (required when the UUID starts with / or contains //)
+            ref = unquote(ref)
+        elif call.path.get("_raw") and (ref.startswith("/") or "//" in ref):
+            raise zoom_error(404, 3001, "This meeting is not available or ID is not valid.")
+        found: dict[str, Any] | None = self.past_meetings.get(ref)
+        if found is None and self._bulk is not None:
+            index = self._bulk.meeting_index(ref)
+            if index is None and ref.isdigit() and 0 <= int(ref) - 80_000_000_000 < self._bulk.traffic.meetings:
+                index = int(ref) - 80_000_000_000
+            if index is not None:
+                found = self._bulk.meeting(index)
+        if found is None and ref.isdigit():
+            same = [m for m in self.past_meetings.values() if m["id"] == int(ref)]
+            found = max(same, key=lambda m: m["start_time"]) if same else None
+        if found is None or found["end_time"] > iso(self.now()):
+            raise zoom_error(404, 3001, "This meeting is not available or ID is not valid.")
+        if datetime.fromisoformat(found["start_time"]) < self.now() - timedelta(days=PAST_MEETING_DAYS):
+            raise zoom_error(400, 12702, YEAR_AGO_MESSAGE)
+        return found
+
+    @route("GET", "/past_meetings/{meetingId}/participants", query=("page_size", "next_page_token"),
+           label=MEDIUM, raw_path=True)
+    def _past_participants(self, call: Call) -> httpx.Response:
+        self._paid()
+        self._logs_ready()
+        instance = self._past_instance(call)
+        people = self._participants_of(instance)
+        if len(people) < 2:  # "the API doesn't return results if there's only one participant"
+            people = []
+        page, meta = self._page(call, people)
+        return json_response(200, {
+            "page_count": meta["page_count"], "page_size": meta["page_size"], "total_records": meta["total_records"],
+            "next_page_token": meta["next_page_token"],
+            "participants": [{k: p[k] for k in PARTICIPANT_FIELDS if k in p} for p in page],
+        })
+
+    @route("GET", "/past_meetings/{meetingId}/instances", query=(), label=MEDIUM, raw_path=True)
+    def _past_instances(self, call: Call) -> httpx.Response:
+        self._logs_ready()
+        ref = call.path["meetingId"]
+        if not ref.isdigit():
+            raise zoom_error(404, 3001, f"Meeting {ref} is not found or has expired.")
+        now = iso(self.now())
+        found = [m for m in self.past_meetings.values() if m["id"] == int(ref) and m["end_time"] <= now]
+        if self._bulk is not None and 0 <= int(ref) - 80_000_000_000 < self._bulk.traffic.meetings:
+            found.append(self._bulk.meeting(int(ref) - 80_000_000_000))
+        if not found and int(ref) not in self.meetings:
+            raise zoom_error(404, 3001, f"Meeting {ref} is not found or has expired.")
+        found.sort(key=lambda m: m["start_time"], reverse=True)
+        return json_response(200, {"meetings": [{"uuid": m["uuid"], "start_time": m["start_time"]} for m in found]})
+
+    @route("GET", "/past_meetings/{meetingId}", query=(), label=LIGHT, raw_path=True)
+    def _past_meeting(self, call: Call) -> httpx.Response:
+        self._paid()
+        self._logs_ready()
+        instance = self._past_instance(call)
+        people = self._participants_of(instance)
+        item = self._report_meeting(instance, people)
+        host = self.users.get(instance["host_id"], {})
+        details = {
+            "id": instance["id"], "uuid": instance["uuid"], "duration": item["duration"],
+            "start_time": instance["start_time"], "end_time": instance["end_time"], "host_id": instance["host_id"],
+            "dept": host.get("dept", ""), "participants_count": item["participants_count"], "source": "Zoom",
+            "topic": instance["topic"], "total_minutes": item["total_minutes"], "type": instance.get("type", 2),
+            "user_email": instance["host_email"], "user_name": instance.get("host_name", ""),
+        }
+        return json_response(200, {k: details[k] for k in PAST_MEETING_FIELDS})
+
+
     # -- request plumbing ------------------------------------------------------------------------------------
 
     def _json(self, call: Call) -> Any:
@@ -982,7 +1737,7 @@ class FakeZoom(FakeAPI):
     def _body(self, call: Call, shape: Shape) -> dict[str, Any]:
         return self._checked(self._json(call), shape)
 
-    def _page(self, call: Call, items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    def _page(self, call: Call, items: _Rows) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         """Zoom pagination: ``page_size`` (default 30, clamped to 300), ``next_page_token`` ("" last)."""
         try:
             size = int(call.query.get("page_size", "30"))
@@ -1147,8 +1902,112 @@ def seed_district(fake: FakeZoom, district: District) -> None:
         fake.add_meeting(meeting.host_email, class_body(meeting))
 
 
+SANDBOX_LOG_DAYS = 14
+_GUEST_NAMES = ("iPhone", "Guest", "xXx_gamer_xXx", "Galaxy S22", "mr. bean", "John Smith")
+
+
+def sandbox_log_traffic(fake: FakeZoom, district: District, days: int = SANDBOX_LOG_DAYS) -> None:
+    """Seed the sandbox district's audit-log history of the last ``days`` days into ``fake``.
+
+    Each day's records are a function of its date only, so a later run over the same days serves
+    the same records (and confkit stores them once):
+
+    * staff sign in on school days from the district network and sign out in the afternoon; some
+      students sign in from home;
+    * every other week the IT admin turns off "Require a passcode when scheduling new meetings"
+      and the security admin turns it back on the next morning; a group's PMI passcode is turned
+      off; now and then a teacher is promoted to Admin and a student account is added;
+    * each teacher's classes meet two or three days a week as ended meeting instances with about
+      ten students, some waiting-room stays, and now and then external guests who were not signed
+      in (the joins a "meeting bombing" detection looks for).
+    """
+    now = fake.now()
+    staff_ip, home_ip = "198.51.100.{}", "203.0.113.{}"
+    teachers, students, admins = district.teachers, district.students, district.admins
+    ids = {p.email: (fake._find_user(p.email) or {}).get("id", "") for p in district.people}
+    meeting_ids = {(m["host_email"], m["topic"]): m["id"] for m in fake.meetings.values()}
+    for offset in range(days, -1, -1):
+        day = now.date() - timedelta(days=offset)
+        seed = day.toordinal()
+        school_day = day.weekday() < 5
+
+        def at(hour: int, minute: int = 0, second: int = 0, _day: date = day) -> datetime:
+            return datetime.combine(_day, datetime.min.time(), UTC) + timedelta(hours=hour, minutes=minute,
+                                                                              seconds=second)
+
+        def sign(email: str, moment: datetime, kind: str, ip: str, h: int) -> None:
+            if moment <= now:
+                fake.add_sign_in(email, at=moment, type=kind, ip_address=ip,
+                                 client_type=CLIENT_TYPES[h % 4], version=CLIENT_VERSIONS[(h >> 4) % 4])
+
+        for n, person in enumerate([*admins, *teachers]):
+            h = _mix(seed, n)
+            if not school_day and h % 5:
+                continue
+            sign(person.email, at(12, 30, h % 3600), "Sign in", staff_ip.format(h % 200 + 20), h)
+            sign(person.email, at(21, 0, (h >> 12) % 3600), "Sign out", staff_ip.format(h % 200 + 20), h)
+        for n, student in enumerate(students[:40] if school_day else ()):
+            h = _mix(seed + 1, n)
+            if h % 3 == 0:
+                sign(student.email, at(13, 10, h % 1800), "Sign in", home_ip.format(h % 250 + 2), h >> 8)
+
+        def operation(moment: datetime, operator: str, category: str, action: str, detail: str) -> None:
+            if moment <= now:
+                fake.add_operation_log(operator, category, action, detail, at=moment)
+
+        it_admin, security = admins[0].email, admins[-1].email
+        passcode = "Security  - Require a passcode when scheduling new meetings: from {} to {}"
+        if seed % 14 == 3:
+            operation(at(16, 5, 12), it_admin, "Account", "Update", passcode.format("On", "Off"))
+        if seed % 14 == 4:
+            operation(at(8, 10, 40), security, "Account", "Update", passcode.format("Off", "On"))
+        if seed % 14 == 9:
+            operation(at(15, 42, 3), it_admin, "User Group", "Update",
+                      "Edit Group Students  - Personal Meeting ID (PMI) Passcode: from On to Off")
+        if seed % 14 == 6 and teachers:
+            promoted = teachers[seed % len(teachers)].email
+            operation(at(17, 20, 9), it_admin, "User", "Batch Update",
+                      f"Change Role  - {promoted}: from Member to Admin")
+        if school_day and seed % 7 == 1:
+            operation(at(14, 2, 51), it_admin, "User", "Add",
+                      f"Add User  - new.student{seed % 1000}@{district.student_domain}")
+        if not school_day:
+            continue
+        for i, teacher in enumerate(teachers):
+            for period in range(2):
+                if (i + period + day.weekday()) % 2:
+                    continue
+                start = at(14 + period)
+                if start + timedelta(minutes=50) > now:
+                    continue
+                topic = f"{SUBJECTS[(i + period) % len(SUBJECTS)]} - P{period + 1}"
+                mid = meeting_ids.get((teacher.email, topic), 90_000_000_000 + i * 10 + period)
+                h = _mix(seed, 100 + i * 2 + period)
+                people: list[dict[str, Any]] = [{
+                    "id": ids.get(teacher.email, ""), "name": f"{teacher.first_name} {teacher.last_name}",
+                    "user_email": teacher.email, "join_time": iso(start - timedelta(minutes=3)),
+                }]
+                roster = [students[(i * 7 + period * 3 + k * 11) % len(students)] for k in range(10 if students else 0)]
+                for k, student in enumerate(roster):
+                    late = (h >> (k + 3)) % 240
+                    joined = {"id": ids.get(student.email, ""), "name": f"{student.first_name} {student.last_name}",
+                              "user_email": student.email, "join_time": iso(start + timedelta(seconds=late))}
+                    if (h >> k) % 17 == 0:
+                        joined |= {"status": "in_waiting_room",
+                                   "leave_time": iso(start + timedelta(seconds=late + 120))}
+                    people.append(joined)
+                if h % 6 == 0:  # uninvited guests, not signed in, from outside the account
+                    for g in range(1 + (h >> 8) % 2):
+                        join = start + timedelta(minutes=12 + g)
+                        people.append({"name": _GUEST_NAMES[(h >> (10 + g)) % len(_GUEST_NAMES)],
+                                       "join_time": iso(join), "leave_time": iso(join + timedelta(minutes=2))})
+                fake.add_past_meeting(teacher.email, start=start, duration_minutes=50, topic=topic,
+                                      participants=people, meeting_id=mid, type=8 if period == 0 else 2)
+
+
 def _seed(fake: Any, district: District) -> None:
     seed_district(fake, district)
+    fake.enable_sandbox_logs(district)
 
 
 SANDBOX = SandboxPlatform(
@@ -1161,8 +2020,10 @@ SANDBOX = SandboxPlatform(
 __all__ = [
     "SANDBOX",
     "FakeZoom",
+    "LogTraffic",
     "class_body",
     "expand_recurrence",
     "recurrence_body",
+    "sandbox_log_traffic",
     "seed_district",
 ]

@@ -1,0 +1,538 @@
+"""SQLite persistence of audit logs: events, checkpoints per tenant x provider x stream, salts.
+
+Built on :class:`confkit.store.core.Store` (one file created 0600, WAL, per-module schema versions);
+this module owns the ``logs`` schema module and never touches other modules' tables.
+
+The collector's crash-safety rests on :meth:`LogStore.commit_page`: a page's new events, the
+stream's cursor after that page, the sub-units it finished and - on a window's last page - the
+window's completion are written in **one** transaction. Killing the process at any instant leaves
+either everything of a page or nothing of it; the rerun resumes from the committed cursor and the
+stable event id (the primary key) turns any re-read into a no-op.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from confkit.logs.model import format_time, parse_time
+from confkit.logs.stream import Window
+from confkit.store.core import MEMORY, Migrations, Store, default_path
+
+LOGS = Migrations(
+    "logs",
+    [
+        """
+        CREATE TABLE log_events (
+            id TEXT NOT NULL,
+            time TEXT NOT NULL,
+            tenant TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            stream TEXT NOT NULL,
+            category TEXT NOT NULL,
+            action TEXT NOT NULL,
+            body TEXT NOT NULL,
+            collected_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX log_events_time_id ON log_events (time, id);
+        CREATE TABLE log_checkpoints (
+            tenant TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            stream TEXT NOT NULL,
+            done_until TEXT,
+            covered_from TEXT,
+            window_start TEXT,
+            window_end TEXT,
+            window_started_at TEXT,
+            cursor TEXT,
+            cursor_saved_at TEXT,
+            last_run_at TEXT,
+            last_success_at TEXT,
+            last_error TEXT,
+            redaction TEXT NOT NULL DEFAULT '',
+            events_new INTEGER NOT NULL DEFAULT 0,
+            events_dup INTEGER NOT NULL DEFAULT 0,
+            pages INTEGER NOT NULL DEFAULT 0,
+            restarts INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (tenant, provider, stream)
+        );
+        CREATE TABLE log_units (
+            tenant TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            stream TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            PRIMARY KEY (tenant, provider, stream, unit)
+        );
+        CREATE TABLE log_salts (
+            tenant TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            salt BLOB NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (tenant, provider)
+        );
+        CREATE TABLE log_gaps (
+            tenant TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            stream TEXT NOT NULL,
+            gap_start TEXT NOT NULL,
+            gap_end TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            noted_at TEXT NOT NULL,
+            PRIMARY KEY (tenant, provider, stream, gap_start)
+        );
+        CREATE TABLE log_runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            summary TEXT NOT NULL DEFAULT '{}'
+        );
+        """,
+    ],
+)
+
+ENV_SANDBOX_STORE = "CONFKIT_SANDBOX_STORE"
+READ_BATCH = 1000
+
+
+def sandbox_path() -> Path:
+    """Where ``--sandbox`` keeps its logs: beside the default store, never mixed with real tenants."""
+    env = os.environ.get(ENV_SANDBOX_STORE)
+    if env:
+        return Path(env).expanduser()
+    return default_path().with_name("confkit-sandbox.db")
+
+
+@dataclass(frozen=True, order=True)
+class StreamKey:
+    tenant: str
+    provider: str
+    stream: str
+
+    def __str__(self) -> str:
+        return f"{self.provider}/{self.stream} ({self.tenant})"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """Where one stream stands. ``done_until``: every instant before it has been read at least once."""
+
+    key: StreamKey
+    done_until: datetime | None = None
+    covered_from: datetime | None = None
+    window: Window | None = None
+    window_started_at: datetime | None = None
+    cursor: str | None = None
+    cursor_saved_at: datetime | None = None
+    last_run_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_error: str | None = None
+    redaction: str = ""
+    events_new: int = 0
+    events_dup: int = 0
+    pages: int = 0
+    restarts: int = 0
+
+
+@dataclass(frozen=True)
+class StreamCount:
+    key: StreamKey
+    events: int
+    oldest: datetime | None
+    newest: datetime | None
+
+
+@dataclass(frozen=True)
+class Gap:
+    key: StreamKey
+    start: datetime
+    end: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """What a page added: ``inserted`` new events, ``duplicates`` already stored, and - when asked
+    for with ``want_new`` - the new events themselves."""
+
+    inserted: int
+    duplicates: int
+    new: list[dict[str, Any]]
+
+
+def _t(value: str | None) -> datetime | None:
+    return parse_time(value) if value else None
+
+
+def _s(value: datetime | None) -> str | None:
+    return format_time(value) if value is not None else None
+
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_dumps = _ENCODER.encode
+
+
+class LogStore:
+    """The ``logs`` module of a confkit store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        store.migrate(LOGS)
+
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> LogStore:
+        """Open (creating 0600) the store at ``path``, ``$CONFKIT_STORE`` or the default location."""
+        return cls(Store.open(path))
+
+    @classmethod
+    def memory(cls) -> LogStore:
+        return cls(Store(MEMORY))
+
+    @property
+    def path(self) -> str:
+        return self.store.path
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> LogStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- checkpoints -----------------------------------------------------------------------------
+
+    def checkpoint(self, key: StreamKey) -> Checkpoint:
+        rows = self.store.query(
+            "SELECT * FROM log_checkpoints WHERE tenant = ? AND provider = ? AND stream = ?",
+            (key.tenant, key.provider, key.stream),
+        )
+        return self._checkpoint(key, rows[0]) if rows else Checkpoint(key)
+
+    def checkpoints(self) -> list[Checkpoint]:
+        rows = self.store.query("SELECT * FROM log_checkpoints ORDER BY provider, tenant, stream")
+        return [self._checkpoint(StreamKey(r["tenant"], r["provider"], r["stream"]), r) for r in rows]
+
+    @staticmethod
+    def _checkpoint(key: StreamKey, r: Any) -> Checkpoint:
+        window = Window(parse_time(r["window_start"]), parse_time(r["window_end"])) if r["window_start"] else None
+        return Checkpoint(
+            key=key,
+            done_until=_t(r["done_until"]),
+            covered_from=_t(r["covered_from"]),
+            window=window,
+            window_started_at=_t(r["window_started_at"]),
+            cursor=r["cursor"],
+            cursor_saved_at=_t(r["cursor_saved_at"]),
+            last_run_at=_t(r["last_run_at"]),
+            last_success_at=_t(r["last_success_at"]),
+            last_error=r["last_error"],
+            redaction=r["redaction"],
+            events_new=r["events_new"],
+            events_dup=r["events_dup"],
+            pages=r["pages"],
+            restarts=r["restarts"],
+        )
+
+    def _ensure(self, tx: Any, key: StreamKey) -> None:
+        tx.execute(
+            "INSERT INTO log_checkpoints (tenant, provider, stream) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            (key.tenant, key.provider, key.stream),
+        )
+
+    def begin_run(self, key: StreamKey, now: datetime, redaction: str) -> None:
+        with self.store.transaction() as tx:
+            self._ensure(tx, key)
+            tx.execute(
+                "UPDATE log_checkpoints SET last_run_at = ?, redaction = ? "
+                "WHERE tenant = ? AND provider = ? AND stream = ?",
+                (_s(now), redaction, key.tenant, key.provider, key.stream),
+            )
+
+    def end_run(self, key: StreamKey, now: datetime, error: str | None) -> None:
+        with self.store.transaction() as tx:
+            self._ensure(tx, key)
+            if error is None:
+                tx.execute(
+                    "UPDATE log_checkpoints SET last_success_at = ?, last_error = NULL "
+                    "WHERE tenant = ? AND provider = ? AND stream = ?",
+                    (_s(now), key.tenant, key.provider, key.stream),
+                )
+            else:
+                tx.execute(
+                    "UPDATE log_checkpoints SET last_error = ? WHERE tenant = ? AND provider = ? AND stream = ?",
+                    (error, key.tenant, key.provider, key.stream),
+                )
+
+    def start_window(self, key: StreamKey, window: Window, started_at: datetime) -> None:
+        """Record that ``window`` is being read (from its beginning); forgets the previous window's units."""
+        with self.store.transaction() as tx:
+            self._ensure(tx, key)
+            tx.execute(
+                "UPDATE log_checkpoints SET window_start = ?, window_end = ?, window_started_at = ?, cursor = NULL, "
+                "cursor_saved_at = NULL WHERE tenant = ? AND provider = ? AND stream = ?",
+                (_s(window.start), _s(window.end), _s(started_at), key.tenant, key.provider, key.stream),
+            )
+            tx.execute(
+                "DELETE FROM log_units WHERE tenant = ? AND provider = ? AND stream = ?",
+                (key.tenant, key.provider, key.stream),
+            )
+
+    def restart_window(self, key: StreamKey) -> None:
+        """The saved cursor is no good (expired): the window is read again from its beginning."""
+        with self.store.transaction() as tx:
+            tx.execute(
+                "UPDATE log_checkpoints SET cursor = NULL, cursor_saved_at = NULL, restarts = restarts + 1 "
+                "WHERE tenant = ? AND provider = ? AND stream = ?",
+                (key.tenant, key.provider, key.stream),
+            )
+
+    def units(self, key: StreamKey) -> frozenset[str]:
+        rows = self.store.query(
+            "SELECT unit FROM log_units WHERE tenant = ? AND provider = ? AND stream = ?",
+            (key.tenant, key.provider, key.stream),
+        )
+        return frozenset(r["unit"] for r in rows)
+
+    def commit_page(
+        self,
+        key: StreamKey,
+        events: Sequence[dict[str, Any]],
+        *,
+        cursor: str | None,
+        units: Sequence[str],
+        now: datetime,
+        finished: datetime | None,
+        window: Window,
+        want_new: bool = False,
+    ) -> PageResult:
+        """Store a page's new events and the stream's position after it, atomically.
+
+        ``finished`` is set on the window's last page: it becomes ``done_until`` (never moving
+        backwards) and the window, its cursor and its units are cleared in the same transaction.
+        Deduplication is by the unique ``(time, id)`` index: an event's id determines its time (both
+        come from the same vendor record), and an index in time order keeps inserts local.
+        """
+        stamp = format_time(now)
+        with self.store.transaction() as tx:
+            self._ensure(tx, key)
+            new: list[dict[str, Any]] = []
+            inserted = 0
+            if events:
+                if want_new:
+                    marks = ",".join("(?,?)" for _ in events)
+                    pairs = [v for e in events for v in (e["time"], e["id"])]
+                    existing = {row[0] for row in tx.execute(
+                        f"SELECT id FROM log_events WHERE (time, id) IN (VALUES {marks})", pairs)}
+                    seen: set[str] = set()
+                    for event in events:
+                        if event["id"] not in existing and event["id"] not in seen:
+                            seen.add(event["id"])
+                            new.append(event)
+                rows = [
+                    (e["id"], e["time"], key.tenant, key.provider, key.stream, e["category"], e["action"], _dumps(e),
+                     stamp)
+                    for e in (new if want_new else events)
+                ]
+                inserted = tx.executemany(
+                    "INSERT OR IGNORE INTO log_events (id, time, tenant, provider, stream, category, action, body, "
+                    "collected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                ).rowcount
+            dups = len(events) - inserted
+            where = (key.tenant, key.provider, key.stream)
+            if finished is None:
+                tx.execute(
+                    "UPDATE log_checkpoints SET cursor = ?, cursor_saved_at = ?, pages = pages + 1, "
+                    "events_new = events_new + ?, events_dup = events_dup + ? "
+                    "WHERE tenant = ? AND provider = ? AND stream = ?",
+                    (cursor, stamp, inserted, dups, *where),
+                )
+                if units:
+                    tx.executemany(
+                        "INSERT INTO log_units (tenant, provider, stream, unit) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT DO NOTHING",
+                        [(*where, unit) for unit in units],
+                    )
+            else:
+                tx.execute(
+                    "UPDATE log_checkpoints SET cursor = NULL, cursor_saved_at = NULL, window_start = NULL, "
+                    "window_end = NULL, window_started_at = NULL, pages = pages + 1, "
+                    "events_new = events_new + ?, events_dup = events_dup + ?, "
+                    "done_until = CASE WHEN done_until IS NULL OR done_until < ? THEN ? ELSE done_until END, "
+                    "covered_from = CASE WHEN covered_from IS NULL OR covered_from > ? THEN ? ELSE covered_from END "
+                    "WHERE tenant = ? AND provider = ? AND stream = ?",
+                    (
+                        inserted,
+                        dups,
+                        format_time(finished),
+                        format_time(finished),
+                        format_time(window.start),
+                        format_time(window.start),
+                        *where,
+                    ),
+                )
+                tx.execute("DELETE FROM log_units WHERE tenant = ? AND provider = ? AND stream = ?", where)
+        return PageResult(inserted, dups, new)
+
+    # -- gaps, salts, runs -------------------------------------------------------------------------
+
+    def note_gap(self, key: StreamKey, start: datetime, end: datetime, reason: str, now: datetime) -> None:
+        with self.store.transaction() as tx:
+            tx.execute(
+                "INSERT INTO log_gaps (tenant, provider, stream, gap_start, gap_end, reason, noted_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET gap_end = excluded.gap_end, "
+                "reason = excluded.reason",
+                (key.tenant, key.provider, key.stream, format_time(start), format_time(end), reason, format_time(now)),
+            )
+
+    def gaps(self) -> list[Gap]:
+        rows = self.store.query("SELECT * FROM log_gaps ORDER BY provider, tenant, stream, gap_start")
+        return [
+            Gap(
+                StreamKey(r["tenant"], r["provider"], r["stream"]),
+                parse_time(r["gap_start"]),
+                parse_time(r["gap_end"]),
+                r["reason"],
+            )
+            for r in rows
+        ]
+
+    def salt(self, tenant: str, provider: str) -> bytes:
+        """The tenant's redaction salt, created (32 random bytes) on first use and kept in the store."""
+        rows = self.store.query("SELECT salt FROM log_salts WHERE tenant = ? AND provider = ?", (tenant, provider))
+        if rows:
+            return bytes(rows[0]["salt"])
+        with self.store.transaction() as tx:
+            tx.execute(
+                "INSERT INTO log_salts (tenant, provider, salt, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (tenant, provider, os.urandom(32), format_time(datetime.now(UTC))),
+            )
+            row = tx.execute(
+                "SELECT salt FROM log_salts WHERE tenant = ? AND provider = ?", (tenant, provider)
+            ).fetchone()
+        return bytes(row[0])
+
+    def record_run(self, kind: str, started_at: datetime, finished_at: datetime, summary: dict[str, Any]) -> None:
+        with self.store.transaction() as tx:
+            tx.execute(
+                "INSERT INTO log_runs (kind, started_at, finished_at, summary) VALUES (?, ?, ?, ?)",
+                (kind, format_time(started_at), format_time(finished_at), json.dumps(summary, sort_keys=True)),
+            )
+
+    def last_run(self, kind: str) -> tuple[datetime, datetime | None, dict[str, Any]] | None:
+        rows = self.store.query(
+            "SELECT started_at, finished_at, summary FROM log_runs WHERE kind = ? ORDER BY id DESC LIMIT 1", (kind,)
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        return parse_time(r["started_at"]), _t(r["finished_at"]), json.loads(r["summary"])
+
+    # -- events ------------------------------------------------------------------------------------
+
+    def iter_event_dicts(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        providers: Sequence[str] = (),
+        categories: Sequence[str] = (),
+        streams: Sequence[str] = (),
+        tenants: Sequence[str] = (),
+        batch: int = READ_BATCH,
+    ) -> Iterator[dict[str, Any]]:
+        """Stored events in time order, read in batches (memory stays flat however many there are)."""
+        where: list[str] = []
+        params: list[Any] = []
+        if since is not None:
+            where.append("time >= ?")
+            params.append(format_time(since))
+        if until is not None:
+            where.append("time < ?")
+            params.append(format_time(until))
+        for column, values in (("provider", providers), ("category", categories), ("stream", streams),
+                               ("tenant", tenants)):
+            if values:
+                where.append(f"{column} IN ({','.join('?' * len(values))})")
+                params.extend(str(v) for v in values)
+        last: tuple[str, str] | None = None
+        while True:
+            clause = list(where)
+            args = list(params)
+            if last is not None:
+                clause.append("(time > ? OR (time = ? AND id > ?))")
+                args.extend([last[0], last[0], last[1]])
+            sql = "SELECT id, time, body FROM log_events"
+            if clause:
+                sql += " WHERE " + " AND ".join(clause)
+            sql += " ORDER BY time, id LIMIT ?"
+            rows = self.store.query(sql, [*args, batch])
+            for row in rows:
+                yield json.loads(row["body"])
+            if len(rows) < batch:
+                return
+            last = (rows[-1]["time"], rows[-1]["id"])
+
+    def ids(self) -> Iterator[str]:
+        """Every stored event id (for checks), in storage order, batched."""
+        last = 0
+        while True:
+            rows = self.store.query(
+                "SELECT rowid AS r, id FROM log_events WHERE rowid > ? ORDER BY rowid LIMIT ?", (last, 10_000)
+            )
+            for row in rows:
+                yield row["id"]
+            if len(rows) < 10_000:
+                return
+            last = rows[-1]["r"]
+
+    def count(self) -> int:
+        return int(self.store.query("SELECT COUNT(*) AS n FROM log_events")[0]["n"])
+
+    def counts(self) -> list[StreamCount]:
+        rows = self.store.query(
+            "SELECT tenant, provider, stream, COUNT(*) AS n, MIN(time) AS oldest, MAX(time) AS newest "
+            "FROM log_events GROUP BY tenant, provider, stream ORDER BY provider, tenant, stream"
+        )
+        return [
+            StreamCount(StreamKey(r["tenant"], r["provider"], r["stream"]), r["n"], _t(r["oldest"]), _t(r["newest"]))
+            for r in rows
+        ]
+
+    def purge(self, before: datetime, *, batch: int = 10_000) -> int:
+        """Delete events older than ``before``, in batches; returns how many."""
+        cutoff = format_time(before)
+        total = 0
+        while True:
+            with self.store.transaction() as tx:
+                deleted = tx.execute(
+                    "DELETE FROM log_events WHERE rowid IN (SELECT rowid FROM log_events WHERE time < ? LIMIT ?)",
+                    (cutoff, batch),
+                ).rowcount
+                tx.execute("DELETE FROM log_gaps WHERE gap_end < ?", (cutoff,))
+            total += deleted
+            if deleted < batch:
+                return total
+
+    def count_before(self, before: datetime) -> int:
+        rows = self.store.query("SELECT COUNT(*) AS n FROM log_events WHERE time < ?", (format_time(before),))
+        return int(rows[0]["n"])
+
+
+__all__ = [
+    "LOGS",
+    "Checkpoint",
+    "Gap",
+    "LogStore",
+    "PageResult",
+    "StreamCount",
+    "StreamKey",
+    "sandbox_path",
+]

@@ -1,0 +1,255 @@
+"""The provider-neutral stream protocol: how a platform's audit log plugs into the collector.
+
+A provider exposes its audit logs as :class:`LogStream` objects (``Provider.log_streams()``, which
+finds ``log_streams(provider)`` in the provider package's ``logs`` module). The collector
+(:mod:`confkit.logs.engine`) owns everything generic - windows, overlap, checkpoints, dedup,
+retries, redaction, concurrency - and asks the stream for one thing: the pages of one time window.
+
+Contract of :meth:`LogStream.pages` (see docs/logs.md, "Adding a provider's logs"):
+
+* Yield :class:`LogPage` objects in order; each carries normalized events (dicts built with
+  :func:`confkit.logs.model.new_event`) and an opaque ``cursor`` to resume *after* that page.
+  The collector commits a page's events and its cursor in one transaction.
+* The window's last page has ``cursor=None`` (it may be empty). Only the last page may.
+* ``resume.cursor`` is the cursor of the last committed page of this window (``None``: start at the
+  beginning). A stream that cannot resume from it (an expired vendor page token) raises
+  :class:`CursorExpiredError`; the collector then restarts the window from the beginning, which is
+  safe because events are deduplicated by their stable id.
+* Streams that walk sub-resources (meetings, then their participants) mark each fully read one in
+  ``LogPage.completes``; the collector stores those units with the page and, when the window is
+  resumed, ``resume.done(unit)`` tells the stream to skip them.
+* Retry of transient failures happens below (HttpCore) and above (the collector restarts
+  ``pages()`` from the last committed cursor); a stream never swallows errors.
+"""
+
+from __future__ import annotations
+
+import importlib
+import ipaddress
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from confkit.errors import ConfkitError
+from confkit.logs.model import Category
+
+if TYPE_CHECKING:
+    from confkit.logs.redact import Redactor
+    from confkit.provider import Provider
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class CursorExpiredError(ConfkitError):
+    """The vendor no longer accepts the saved page cursor (Zoom: ``next_page_token`` after 15 minutes)."""
+
+
+@dataclass(frozen=True, order=True)
+class Window:
+    """A half-open time range ``[start, end)`` in UTC, read with one series of paged requests."""
+
+    start: datetime
+    end: datetime
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()} .. {self.end.isoformat()}"
+
+
+@dataclass
+class LogPage:
+    """One page of a window: normalized events, where to resume after it, sub-units it finished."""
+
+    events: Sequence[dict[str, Any]]
+    cursor: str | None
+    completes: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Where a window stopped last time: the committed cursor and the sub-units already read."""
+
+    cursor: str | None = None
+    saved_at: datetime | None = None
+    units: frozenset[str] = field(default_factory=frozenset)
+
+    def done(self, unit: str) -> bool:
+        return unit in self.units
+
+
+@runtime_checkable
+class LogStream(Protocol):
+    """One audit log of one tenant of one provider (e.g. Zoom sign-in activity of account X)."""
+
+    provider: str
+    tenant: str
+    name: str
+    description: str
+    categories: tuple[Category, ...]
+    #: How much of the already collected range to re-read on the next run, for late arrivals.
+    overlap: timedelta
+
+    def earliest(self, now: datetime) -> datetime:
+        """The oldest instant the vendor still serves (its retention), as of ``now``."""
+        ...
+
+    def windows(self, start: datetime, end: datetime) -> list[Window]:
+        """Split ``[start, end)`` into windows the API accepts in one request series."""
+        ...
+
+    def pages(self, window: Window, resume: Resume) -> Iterator[LogPage]:
+        """The pages of ``window`` (see the module docstring for the contract)."""
+        ...
+
+    def redact_raw(self, raw: Any, redactor: Redactor) -> Any:
+        """The vendor record with personal data of the redacted kinds replaced by salted hashes."""
+        ...
+
+
+# -- helpers for stream implementations -------------------------------------------------------------
+
+
+def align_down(moment: datetime, step: timedelta) -> datetime:
+    """``moment`` rounded down to a multiple of ``step`` since the Unix epoch (UTC days for 1 day)."""
+    moment = moment.astimezone(UTC)
+    return EPOCH + ((moment - EPOCH) // step) * step
+
+
+def align_up(moment: datetime, step: timedelta) -> datetime:
+    down = align_down(moment, step)
+    return down if down == moment.astimezone(UTC) else down + step
+
+
+def plan_windows(start: datetime, end: datetime, *, max_span: timedelta, align: timedelta) -> list[Window]:
+    """Contiguous windows of at most ``max_span`` covering ``[start, end)``, edges on ``align``."""
+    first, last = align_down(start, align), align_up(end, align)
+    out: list[Window] = []
+    cursor = first
+    while cursor < last:
+        stop = min(cursor + max_span, last)
+        out.append(Window(cursor, stop))
+        cursor = stop
+    return out
+
+
+EMAIL_RE = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+IPV4_RE = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
+
+
+def looks_like_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value.strip())
+    except ValueError:
+        return False
+    return True
+
+
+class BaseLogStream:
+    """Defaults for stream implementations: windows, retention and raw-record redaction by key.
+
+    ``pii_keys`` maps keys of the vendor record (at any depth) to the kind of personal data they
+    hold: ``"email"``, ``"ip"``, ``"name"``, or ``"text"`` (free text in which e-mail addresses and
+    IP addresses are replaced). Override :meth:`redact_raw` for records that need more.
+    """
+
+    provider: str = ""
+    tenant: str = ""
+    name: str = ""
+    description: str = ""
+    categories: tuple[Category, ...] = ()
+    overlap: timedelta = timedelta(days=1)
+    max_span: timedelta = timedelta(days=28)
+    align: timedelta = timedelta(days=1)
+    retention: timedelta = timedelta(days=180)
+    pii_keys: Mapping[str, str] = {}
+
+    def earliest(self, now: datetime) -> datetime:
+        return align_up(now - self.retention, self.align)
+
+    def windows(self, start: datetime, end: datetime) -> list[Window]:
+        return plan_windows(start, end, max_span=self.max_span, align=self.align)
+
+    def redact_raw(self, raw: Any, redactor: Redactor) -> Any:
+        return redact_by_keys(raw, self.pii_keys, redactor)
+
+
+def redact_by_keys(value: Any, keys: Mapping[str, str], redactor: Redactor) -> Any:
+    """A copy of ``value`` with the values under ``keys`` redacted by kind (recursively)."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            kind = keys.get(k)
+            if kind is not None and isinstance(v, str):
+                out[k] = redactor.apply(kind, v)
+            else:
+                out[k] = redact_by_keys(v, keys, redactor)
+        return out
+    if isinstance(value, list):
+        return [redact_by_keys(v, keys, redactor) for v in value]
+    return value
+
+
+class KeyRedaction:
+    """Redaction of a stream's vendor records by key, without the stream (export-time ``--redact``)."""
+
+    def __init__(self, keys: Mapping[str, str]) -> None:
+        self.pii_keys = keys
+
+    def redact_raw(self, raw: Any, redactor: Redactor) -> Any:
+        return redact_by_keys(raw, self.pii_keys, redactor)
+
+
+def raw_redaction(provider: str, stream: str) -> KeyRedaction | None:
+    """How to redact records of ``provider``'s ``stream``: its logs module's ``PII_KEYS[stream]``."""
+    try:
+        module = importlib.import_module(f"confkit.providers.{provider}.logs")
+    except ImportError:
+        return None
+    keys = getattr(module, "PII_KEYS", {}).get(stream)
+    return KeyRedaction(keys) if keys is not None else None
+
+
+# -- discovery ----------------------------------------------------------------------------------------
+
+StreamFactory = Callable[["Provider"], Sequence[LogStream]]
+
+
+def discover_streams(provider: Provider) -> Sequence[LogStream]:
+    """The streams of ``provider``: ``log_streams(provider)`` of its package's ``logs`` module, if any.
+
+    ``confkit.providers.zoom.provider.ZoomProvider`` -> ``confkit.providers.zoom.logs``. A provider
+    without such a module has no log streams (an empty tuple).
+    """
+    package = type(provider).__module__.rpartition(".")[0]
+    if not package:
+        return ()
+    module_name = f"{package}.logs"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            return ()
+        raise
+    factory: StreamFactory | None = getattr(module, "log_streams", None)
+    if factory is None:
+        return ()
+    return tuple(factory(provider))
+
+
+__all__ = [
+    "BaseLogStream",
+    "CursorExpiredError",
+    "KeyRedaction",
+    "LogPage",
+    "LogStream",
+    "Resume",
+    "Window",
+    "align_down",
+    "align_up",
+    "discover_streams",
+    "looks_like_ip",
+    "plan_windows",
+    "raw_redaction",
+    "redact_by_keys",
+]
