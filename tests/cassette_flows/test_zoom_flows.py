@@ -134,7 +134,7 @@ def test_meeting_create_get_patch_delete(zoom: ZoomProvider) -> None:
 
 def test_account_settings_and_locks(zoom: ZoomProvider) -> None:
     settings = zoom.get_account_settings()
-    assert set(settings.sections) == {"schedule_meeting", "in_meeting", "meeting_security"}
+    assert set(settings.sections) == {"schedule_meeting", "in_meeting", "recording", "meeting_security"}
     zoom.update_account_settings(
         {
             "schedule_meeting": {"join_before_host": False},

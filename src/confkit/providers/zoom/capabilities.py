@@ -77,11 +77,11 @@ CAPABILITIES = Capabilities(
             "A waiting room turns join-before-host off.",
         ),
         Control.MUTE_ON_ENTRY: ControlSupport(
-            Support.NATIVE,
-            ("account", "user", "meeting"),
-            True,
-            ("in_meeting.mute_upon_entry", "meeting.settings.mute_upon_entry"),
-            "",
+            Support.PARTIAL,
+            ("meeting",),
+            False,
+            ("meeting.settings.mute_upon_entry",),
+            "Per meeting only: Zoom's account settings API has no mute-on-entry default and no lock for it.",
         ),
         Control.SCREEN_SHARING: ControlSupport(
             Support.NATIVE,
@@ -107,9 +107,9 @@ CAPABILITIES = Capabilities(
         Control.AUTO_TRANSCRIPTION: ControlSupport(
             Support.PARTIAL,
             ("account",),
-            True,
-            ("recording.auto_audio_transcript",),
-            "Only as an audio transcript of cloud recordings.",
+            False,
+            ("recording.recording_audio_transcript",),
+            "Only as the audio transcript of cloud recordings; Zoom's lock settings have no lock for it.",
         ),
         Control.PERSONAL_ROOM_FOR_SCHEDULED: ControlSupport(
             Support.NATIVE,

@@ -14,15 +14,12 @@ from confkit.http.ratelimit import Rate
 
 LIGHT, MEDIUM, HEAVY, RESOURCE_INTENSIVE = "light", "medium", "heavy", "resource_intensive"
 
+# Burst 1: requests are spaced evenly, so no one-second window sees much more than the documented
+# rate (a full second's burst on top of the steady rate made 1-7% of requests answer 429).
 PLAN_RATES: dict[str, dict[str, Rate]] = {
-    "free": {LIGHT: Rate(4, 4), MEDIUM: Rate(2, 2), HEAVY: Rate(1, 1), RESOURCE_INTENSIVE: Rate.per_minute(10)},
-    "pro": {LIGHT: Rate(30, 30), MEDIUM: Rate(20, 20), HEAVY: Rate(10, 10), RESOURCE_INTENSIVE: Rate.per_minute(10)},
-    "business": {
-        LIGHT: Rate(80, 80),
-        MEDIUM: Rate(60, 60),
-        HEAVY: Rate(40, 40),
-        RESOURCE_INTENSIVE: Rate.per_minute(20),
-    },
+    "free": {LIGHT: Rate(4), MEDIUM: Rate(2), HEAVY: Rate(1), RESOURCE_INTENSIVE: Rate.per_minute(10)},
+    "pro": {LIGHT: Rate(30), MEDIUM: Rate(20), HEAVY: Rate(10), RESOURCE_INTENSIVE: Rate.per_minute(10)},
+    "business": {LIGHT: Rate(80), MEDIUM: Rate(60), HEAVY: Rate(40), RESOURCE_INTENSIVE: Rate.per_minute(20)},
 }
 PLAN_ALIASES = {"education": "business", "enterprise": "business", "business_plus": "business", "basic": "free"}
 
@@ -41,5 +38,5 @@ def rates_for(plan: str, overrides: Mapping[str, float] | None = None) -> dict[s
         norm = label.lower().replace("-", "_")
         if norm not in rates:
             raise ConfigurationError(f"zoom: unknown rate-limit label {label!r} in rate_limits")
-        rates[norm] = Rate(float(per_second), max(1.0, float(per_second)))
+        rates[norm] = Rate(float(per_second))
     return rates

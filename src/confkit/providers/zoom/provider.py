@@ -37,7 +37,7 @@ from confkit.providers.zoom.wire import ZoomMeetingList, ZoomUserList
 DEFAULT_BASE_URL = "https://api.zoom.us/v2"
 DEFAULT_TOKEN_URL = "https://zoom.us/oauth/token"
 MAX_PAGE_SIZE = 300
-SETTINGS_SECTIONS = ("schedule_meeting", "in_meeting")
+SETTINGS_SECTIONS = ("schedule_meeting", "in_meeting", "recording")
 SECURITY_SECTION = "meeting_security"
 
 
@@ -189,7 +189,7 @@ class ZoomProvider(Provider):
     # -- account-level settings -------------------------------------------------------------------
 
     def get_account_settings(self) -> AccountSettings:
-        """``schedule_meeting``, ``in_meeting`` and ``meeting_security`` values and their locks."""
+        """``schedule_meeting``, ``in_meeting``, ``recording`` and ``meeting_security`` values and their locks."""
         base = self.http.json("GET", "/accounts/me/settings", bucket=MEDIUM) or {}
         security = (
             self.http.json("GET", "/accounts/me/settings", params={"option": SECURITY_SECTION}, bucket=MEDIUM) or {}
