@@ -9,7 +9,7 @@ every interaction against Cisco's OpenAPI files. The clock is a :class:`FakeCloc
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -17,6 +17,8 @@ import pytest
 
 import confkit
 from confkit.http import FakeClock
+from confkit.logs import LogStore, read
+from confkit.logs.engine import Collector
 from confkit.models import (
     AutoRecording,
     MeetingCreate,
@@ -29,11 +31,12 @@ from confkit.models import (
     WaitingRoom,
 )
 from confkit.providers.webex import WebexProvider
+from confkit.providers.webex.logs import ParticipantStream
 from confkit.recurrence import Recurrence
 from confkit.sandbox import build_district
 from confkit.testing.recording import SECRET_KEYS, before_record_response, scrub_text
 from confkit.testing.recording import vcr_config as confkit_vcr_config
-from confkit.testing.webex import SANDBOX, FakeWebex
+from confkit.testing.webex import SANDBOX, FakeWebex, seed_district
 from tests.cassette_flows.conftest import CASSETTES, live
 
 pytestmark = pytest.mark.vcr
@@ -217,3 +220,105 @@ def test_broken_next_links_are_repaired(webex: WebexProvider, fake: FakeWebex) -
     pages = list(webex.iter_meeting_pages(HOST, page_size=2))
     assert len(pages) == 2
     assert [m.topic for p in pages for m in p.items] == ["Homeroom 0", "Homeroom 1", "Homeroom 2"]
+
+
+# -- audit logs and participants (docs/logs.md, Webex) ---------------------------------------------------------
+
+ADMIN = "it.admin@staff.lincoln-usd.example"
+
+
+@pytest.fixture
+def log_fake() -> FakeWebex:
+    """The district without the sandbox's two weeks of log traffic, plus a few records per stream."""
+    clock = FakeClock(START)
+    fake: FakeWebex = SANDBOX.make_fake(clock)  # type: ignore[assignment]
+    district = build_district(now=START)
+    seed_district(fake, district)
+    teacher, student = district.teachers[0].email, district.students[0].email
+    day = START - timedelta(days=1)
+    for n in range(7):
+        fake.add_admin_audit_event(ADMIN, category="LOGINS", description="An Admin logged in",
+                                   action_text=f"IT Admin logged into organization {fake.org_name}",
+                                   at=day - timedelta(hours=9 * n), key=n)  # fmt: skip
+    fake.add_admin_audit_event(
+        ADMIN, category="MEETING_SITE_SETTINGS", target_type="SITE", target_id=fake.site_url,
+        target_name=fake.site_url, description="Meeting site settings were changed",
+        action_text=f"IT Admin changed the settings of site {fake.site_url}: Join Before Host changed from false "
+                    "to true", at=day.replace(hour=16, minute=5), key="jbh",
+    )  # fmt: skip
+    for n in range(9):
+        fake.add_security_audit_event(student if n % 3 else teacher, category="LOGINS" if n % 2 == 0 else "LOGOUT",
+                                      at=day - timedelta(hours=5 * n, milliseconds=n), key=n)  # fmt: skip
+    for period in range(3):
+        start = day.replace(hour=14 + period, minute=0)
+        pupils = district.students[period * 4 : period * 4 + 2 + 2 * period]
+        people = [{"email": teacher, "joinedTime": (start - timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%SZ")}]
+        people += [{"email": s.email, "displayName": f"{s.first_name} {s.last_name}",
+                    "joinedTime": (start + timedelta(seconds=30 * k)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+                   for k, s in enumerate(pupils)]  # fmt: skip
+        if period == 2:
+            people.append({"email": "pat.parent@mail.example", "displayName": "Pat Parent",
+                           "joinedTime": start.replace(minute=12).strftime("%Y-%m-%dT%H:%M:%SZ")})  # fmt: skip
+        fake.add_ended_meeting(teacher, start=start, title=f"Algebra I - P{period + 1}", participants=people,
+                               key=period)  # fmt: skip
+    return fake
+
+
+@pytest.fixture
+def log_webex(log_fake: FakeWebex) -> Iterator[WebexProvider]:
+    if live("webex"):
+        provider: Any = confkit.connect("webex")
+    else:
+        client = httpx.Client(transport=log_fake)
+        provider = WebexProvider.from_settings(dict(SANDBOX.settings), client=client, clock=log_fake.clock)
+    with provider:
+        yield provider
+
+
+def _stream(provider: WebexProvider, name: str) -> Any:
+    return next(s for s in provider.log_streams() if s.name == name)
+
+
+def test_logs_admin_audit_events_over_pages(log_webex: WebexProvider) -> None:
+    stream = _stream(log_webex, "admin_audit")
+    stream.page_max = 5  # Webex: up to 200; 8 events make two pages
+    store = LogStore.memory()
+    report = Collector(store, clock=log_webex.clock).run([stream], since=START - timedelta(days=7))
+    assert report.ok, report.summary()
+    if live("webex"):
+        return
+    assert report.streams[0].pages == 2
+    events = list(read(store))
+    assert len(events) == 8 and {e.action for e in events} == {"sign_in", "setting.update"}
+    weakened = next(e for e in events if e.category == "setting_change")
+    assert [(c.field, c.from_value, c.to_value) for c in weakened.changes] == [("Join Before Host", "false", "true")]
+
+
+def test_logs_security_audit_events_over_pages(log_webex: WebexProvider) -> None:
+    stream = _stream(log_webex, "security_audit")
+    stream.page_max = 4  # Webex: up to 1000; the next link moves startTime past the page
+    store = LogStore.memory()
+    report = Collector(store, clock=log_webex.clock).run([stream], since=START - timedelta(days=7))
+    assert report.ok, report.summary()
+    if live("webex"):
+        return
+    assert report.streams[0].pages == 3
+    assert sorted(e.action for e in read(store)) == ["sign_in"] * 5 + ["sign_out"] * 4
+
+
+def test_logs_participants_of_ended_meetings(log_webex: WebexProvider) -> None:
+    stream = _stream(log_webex, "participants")
+    assert isinstance(stream, ParticipantStream)
+    stream.meetings_max, stream.participants_max = 2, 3  # Webex: up to 100 each
+    store = LogStore.memory()
+    report = Collector(store, clock=log_webex.clock).run([stream], since=START - timedelta(days=2))
+    assert report.ok, report.summary()
+    if live("webex"):
+        return
+    events = list(read(store))
+    assert len(events) == 3 + 2 + 4 + 6 + 1
+    assert len({e.meeting.instance for e in events if e.meeting}) == 3
+    assert report.streams[0].pages >= 1 and all(e.session and e.session.start for e in events)
+    parent = next(e for e in events if e.actor and e.actor.email == "pat.parent@mail.example")
+    assert parent.actor is not None and parent.actor.external is True
+    assert all(e.actor and e.actor.external is False for e in events if e is not parent)

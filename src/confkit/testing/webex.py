@@ -40,6 +40,16 @@ schema of its operation (the shape differs per operation: ``GET /meetings/{id}``
   ``id`` (at most 85 ids), the filters and ``max``. With :attr:`FakeWebex.broken_next_links` the links
   carry ``max=null`` and only the position (``from``, ``id``), dropping the filters: the quirk
   WebexPythonSDK #168/#255 describe. Unrepaired, page 2 fails or silently loses the filter.
+* Audit logs and participants (``webex-admin.json``, ``webex-meeting.json``): ``GET /adminAudit/events``
+  (required ``orgId``/``from``/``to``, at most a year, ``max`` up to 200, newest first, next links with the
+  declared ``offset``), ``GET /adminAudit/eventCategories``, ``GET /admin/securityAudit/events``
+  (``startTime``/``endTime``, ``max`` up to 1000, oldest first, next links move ``startTime`` past the page;
+  403 without :attr:`FakeWebex.security_audit_available`), ended instances in ``GET /meetings?meetingType=
+  meeting`` (15 minutes after their end, the whole org's for a full admin, at most 10,000 per listing) and
+  ``GET /meetingParticipants`` (ordered by join; next links move the declared ``joinTimeFrom``). Seed them
+  with :meth:`FakeWebex.add_admin_audit_event`, :meth:`~FakeWebex.add_security_audit_event` and
+  :meth:`~FakeWebex.add_ended_meeting`; the sandbox district serves two weeks of them
+  (:func:`sandbox_log_traffic`).
 * Errors ``{"message", "errors": [{"description"}], "trackingId"}`` and the ``trackingid`` header;
   429/423 with ``Retry-After`` seconds through :meth:`FakeWebex.rate_limit_next`.
 
@@ -67,7 +77,7 @@ from dateutil.rrule import rrulestr
 
 from confkit.http.clock import Clock
 from confkit.models import AutoRecording, MeetingSecurity, WaitingRoom
-from confkit.sandbox import ClassMeeting, District, SandboxPlatform
+from confkit.sandbox import SUBJECTS, ClassMeeting, District, SandboxPlatform
 from confkit.testing._fake import (
     Call,
     FakeAPI,
@@ -95,7 +105,8 @@ PERSONAL_TOKEN_TTL = 12 * 3600  # personal access tokens: 12 hours
 INTEGRATION_SCOPES = (
     "spark:people_read spark-admin:people_read spark-admin:people_write spark-admin:licenses_read "
     "spark-admin:roles_read meeting:schedules_read meeting:schedules_write meeting:admin_schedule_read "
-    "meeting:admin_schedule_write meeting:admin_config_read meeting:admin_config_write spark:applications_token"
+    "meeting:admin_schedule_write meeting:admin_config_read meeting:admin_config_write spark:applications_token "
+    "meeting:admin_participants_read audit:events_read"
 )
 CREATES_PER_USER = 100
 CREATES_PER_ADMIN = 3000
@@ -246,6 +257,41 @@ PEOPLE_QUERY = ("email", "displayName", "id", "orgId", "roles", "callingData", "
 #: minute (the fake, like Webex, drops seconds), so nothing can end inside this step.
 PAGE_STEP = timedelta(seconds=1)
 
+# -- audit logs and participants (webex-admin.json "Admin Audit Events", "Security Audit Events";
+#    webex-meeting.json "Meeting Participants", GET /meetings?meetingType=meeting) -------------------------
+ADMIN_AUDIT_QUERY = ("orgId", "from", "to", "actorId", "max", "offset", "eventCategories")
+SECURITY_AUDIT_QUERY = ("orgId", "startTime", "endTime", "actorId", "max", "eventCategories")
+PARTICIPANTS_QUERY = (
+    "max", "meetingId", "breakoutSessionId", "meetingStartTimeFrom", "meetingStartTimeTo", "hostEmail",
+    "joinTimeFrom", "joinTimeTo",
+)  # fmt: skip
+PARTICIPANTS_QUERY_MODELLED = _names("max meetingId hostEmail joinTimeFrom joinTimeTo")
+ADMIN_AUDIT_PAGE = (100, 200)  # (default, max): "The maximum value is 200"
+SECURITY_AUDIT_PAGE = (100, 1000)  # "The maximum value is 1000"
+PARTICIPANTS_PAGE = (10, 100)  # "up to 100", default 10
+AUDIT_SPAN = timedelta(days=365)  # "A maximum of one year of audit events can be returned per request"
+JOIN_SPAN = timedelta(days=90)  # "The interval between joinTimeFrom and joinTimeTo must be within 90 days"
+#: "a maximum of 10000 meeting instances can be listed even if pagination is enabled" (meetingType=meeting)
+INSTANCE_LIST_CAP = 10_000
+#: "Details of an ``ended`` meeting will only be available 15 minutes after the meeting has ended."
+ENDED_DETAILS_DELAY = timedelta(minutes=15)
+AUDIT_STEP = timedelta(milliseconds=1)  # security audit next links move startTime this far past the last event
+ADMIN_ROLES = ("User", "Full_Admin", "id_full_admin")  # AdminRolesEnum
+PARTICIPANT_STATES = ("lobby", "end", "joined", "breakoutSession")
+#: Fields of a ``Participant`` item (webex-meeting.json) the fake serves; ``orgId`` only applies to
+#: participants of ongoing meetings and the fake serves ended ones; ``phoneNumber`` only to compliance officers.
+PARTICIPANT_FIELDS = _names(
+    "id host coHost spaceModerator email displayName invitee muted meetingStartTime video state "
+    "breakoutSessionId joinedTime leftTime siteUrl meetingId hostEmail devices breakoutSessionsAttended sourceId"
+)
+DEVICE_FIELDS = _names("correlationId deviceType audioType joinedTime leftTime durationSecond callType")
+#: Fields of an ended meeting instance in ``GET /meetings?meetingType=meeting`` (MeetingObjectForListMeeting).
+INSTANCE_FIELDS = _names(
+    "id meetingSeriesId scheduledMeetingId meetingNumber title meetingType state timezone start end hostUserId "
+    "hostDisplayName hostEmail siteUrl scheduledType hostDidJoin attendeeDidJoin hasChat hasRecording "
+    "hasTranscription hasClosedCaption hasPolls hasQA hasSlido"
+)
+
 
 def _b64_id(kind: str, value: str) -> str:
     """Webex ids: base64 of ``ciscospark://us/<KIND>/<uuid>`` (unpadded)."""
@@ -345,6 +391,19 @@ class FakeWebex(FakeAPI):
         self._creates: list[tuple[datetime, str, str]] = []  # (when, caller id, host id)
         #: People next links issued: their canonical query -> the ids listed after the linked page.
         self._people_links: dict[tuple[tuple[str, str], ...], list[str]] = {}
+        #: Audit logs as ``GET /adminAudit/events`` and ``GET /admin/securityAudit/events`` return their items.
+        self.admin_audit_events: list[dict[str, Any]] = []
+        self.security_audit_events: list[dict[str, Any]] = []
+        #: Whether the org has security audit events (Pro Pack and "Allow user authentication data"); else 403.
+        self.security_audit_available = True
+        #: Ended meeting instances by id: the ``GET /meetings?meetingType=meeting`` item plus ``participants``
+        #: (``GET /meetingParticipants`` items).
+        self.ended_meetings: dict[str, dict[str, Any]] = {}
+        #: How many instances one ``meetingType=meeting`` listing (a first page and the next links it leads
+        #: to) serves at most.
+        self.instance_list_cap = INSTANCE_LIST_CAP
+        self._instance_links: dict[tuple[tuple[str, str], ...], int] = {}  # next link query -> listed before it
+        self._sandbox_logs: District | None = None
 
     # -- ids and seeding (no HTTP) ------------------------------------------------------------------------
 
@@ -452,6 +511,230 @@ class FakeWebex(FakeAPI):
             if person is None:
                 raise ValueError(f"no person {email!r}")
             return self._issue_access(str(person["id"]), None, PERSONAL_TOKEN_TTL)
+
+    # -- audit logs and participants: seeding (no HTTP) -------------------------------------------------
+
+    def _log_id(self, *parts: object) -> str:
+        """A Webex-style id (base64 of a UUID, like the spec's examples) that is a function of ``parts``."""
+        digest = hmac.new(str(self.seed).encode(), ":".join(map(str, parts)).encode(), "sha256").digest()
+        return base64.b64encode(str(uuid.UUID(bytes=digest[:16], version=4)).encode()).decode().rstrip("=")
+
+    def _log_hex(self, *parts: object) -> str:
+        return hmac.new(str(self.seed).encode(), ":".join(map(str, parts)).encode(), "sha256").hexdigest()
+
+    def _actor(self, ref: str) -> dict[str, Any]:
+        person = self._find_person(ref)
+        if person is None:
+            raise ValueError(f"no person {ref!r}")
+        return person
+
+    def add_admin_audit_event(
+        self,
+        actor: str,
+        *,
+        category: str,
+        description: str,
+        action_text: str,
+        target_type: str = "ORG",
+        target_id: str | None = None,
+        target_name: str | None = None,
+        at: datetime | None = None,
+        ip: str = "198.51.100.10",
+        user_agent: str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/124.0.0.0 Safari/537.36",
+        error_code: str | None = None,
+        error_message: str | None = None,
+        key: object = None,
+    ) -> dict[str, Any]:
+        """Add one ``GET /adminAudit/events`` item (the spec's ``AuditEvent``) and return it.
+
+        ``actor`` is a person's email or id; ``category`` the bare name (stored as ``EventCategory.<name>``,
+        as the response carries it); ``target_type`` likewise (``TargetResourceType.<name>``); the target
+        defaults to the org. ``key`` makes the event id a function of it (default: the event's position).
+        """
+        with self._lock:
+            person = self._actor(actor)
+            created = _millis(at or self.now())
+            org_target = target_type == "ORG"
+            data: dict[str, Any] = {
+                "actorOrgName": self.org_name,
+                "targetName": target_name if target_name is not None else self.org_name if org_target else "",
+                "eventDescription": description,
+                "actorName": person.get("displayName", ""),
+                "actorEmail": person["emails"][0],
+                "adminRoles": ["Full_Admin"] if self._is_admin(person) else ["User"],
+                "trackingId": f"ATLAS_{uuid.UUID(self._log_hex('tracking', key, created)[:32])}_0",
+                "targetType": f"TargetResourceType.{target_type}",
+                "targetId": target_id if target_id is not None else self.org_id if org_target else "",
+                "eventCategory": f"EventCategory.{category}",
+                "actorUserAgent": user_agent,
+                "actorIp": ip,
+                "targetOrgId": self.org_id,
+                "actionText": action_text,
+                "targetOrgName": self.org_name,
+            }
+            if error_code is not None:
+                data["errorCode"] = error_code
+            if error_message is not None:
+                data["errorMessage"] = error_message
+            record = {
+                "data": data,
+                "created": created,
+                "actorOrgId": self.org_id,
+                "id": self._log_id("admin", key if key is not None else len(self.admin_audit_events), created),
+                "actorId": person["id"],
+            }
+            self.admin_audit_events.append(record)
+            return record
+
+    def add_security_audit_event(
+        self,
+        email: str,
+        *,
+        category: str = "LOGINS",
+        at: datetime | None = None,
+        ip: str = "203.0.113.10",
+        user_agent: str = "Webex/44.6.0.29928 (Windows 10; x86_64)",
+        key: object = None,
+    ) -> dict[str, Any]:
+        """Add one ``GET /admin/securityAudit/events`` item (a user's sign-in or sign-out) and return it.
+
+        ``category`` is ``LOGINS`` or ``LOGOUT`` (bare, as this endpoint's response carries it). The
+        descriptions are the fake's own wording after the spec's example ("An Admin logged in").
+        """
+        with self._lock:
+            person = self._actor(email)
+            created = _millis(at or self.now())
+            name = person.get("displayName", "")
+            signs_in = category == "LOGINS"
+            record = {
+                "data": {
+                    "actorOrgName": self.org_name,
+                    "eventDescription": "A user logged in" if signs_in else "A user logged out",
+                    "actorName": name,
+                    "actorEmail": person["emails"][0],
+                    "actorUserAgent": user_agent,
+                    "trackingId": f"ATLAS_{uuid.UUID(self._log_hex('tracking', 'security', key, created)[:32])}_0",
+                    "eventCategory": category,
+                    "actorIp": ip,
+                    "actionText": f"{name} logged {'into' if signs_in else 'out of'} organization {self.org_name}",
+                },
+                "created": created,
+                "actorOrgId": self.org_id,
+                "id": self._log_id("security", key if key is not None else len(self.security_audit_events), created),
+                "actorId": person["id"],
+            }
+            self.security_audit_events.append(record)
+            return record
+
+    def add_ended_meeting(
+        self,
+        host_email: str,
+        *,
+        start: datetime,
+        duration_minutes: int = 50,
+        title: str | None = None,
+        series_id: str | None = None,
+        participants: list[dict[str, Any]] | None = None,
+        key: object = None,
+    ) -> dict[str, Any]:
+        """Add an ended meeting instance hosted by ``host_email`` and return it (with ``participants``).
+
+        The instance is listed by ``GET /meetings?meetingType=meeting`` (15 minutes after its end, as on
+        Webex) and its participants by ``GET /meetingParticipants``. ``series_id`` ties it to a stored series
+        (its title, number and time zone); ``participants`` are ``Participant`` items whose missing fields are
+        filled: joined at the start, left at the end, ``state: end``, one VoIP device. Ids are a function
+        of the host, the start and ``key``, as stable as Webex's own.
+        """
+        with self._lock:
+            host = self._actor(host_email)
+            start = start.astimezone(UTC).replace(microsecond=0)
+            end = start + timedelta(minutes=duration_minutes)
+            series = self.meetings.get(series_id or "")
+            sid = series_id or self._log_hex("series", host["id"], title or "", key)[:32]
+            digits = str(int(self._log_hex("instance", sid, _utc(start), key)[:15], 16))[:18].rjust(18, "1")
+            instance_id = f"{sid}_I_{digits}"
+            instance: dict[str, Any] = {
+                "id": instance_id, "meetingSeriesId": sid, "scheduledMeetingId": _occurrence_id(sid, start),
+                "meetingNumber": (series or {}).get("meetingNumber") or str(10**9 + int(digits) % (9 * 10**9)),
+                "title": title or (series or {}).get("title") or f"{host.get('displayName', '')}'s meeting",
+                "meetingType": "meeting", "state": "ended", "timezone": (series or {}).get("timezone", "UTC"),
+                "start": _utc(start), "end": _utc(end), "hostUserId": host["id"],
+                "hostDisplayName": host.get("displayName", ""), "hostEmail": host["emails"][0],
+                "siteUrl": self.site_url, "scheduledType": "meeting", "hostDidJoin": True,
+                "attendeeDidJoin": len(participants or []) > 1, "hasChat": False, "hasRecording": False,
+                "hasTranscription": False, "hasClosedCaption": False, "hasPolls": False, "hasQA": False,
+                "hasSlido": False,
+            }  # fmt: skip
+            records = []
+            for n, given in enumerate(participants or []):
+                unknown = set(given) - PARTICIPANT_FIELDS
+                if unknown:
+                    raise ValueError(f"not fields of a Webex participant: {', '.join(sorted(unknown))}")
+                joined = given.get("joinedTime", _utc(start))
+                left = given.get("leftTime", _utc(end))
+                stay = self._parse_time(left, "leftTime") - self._parse_time(joined, "joinedTime")
+                seconds = int(stay.total_seconds())
+                email = given.get("email")
+                record: dict[str, Any] = {
+                    "id": f"{sid}_{uuid.UUID(self._log_hex('participant', instance_id, n, email, joined)[:32])}",
+                    "host": email is not None and email.lower() == host["emails"][0].lower(), "coHost": False,
+                    "email": email, "displayName": given.get("displayName") or email or f"Call-in User_{n + 1}",
+                    "invitee": False, "muted": True, "meetingStartTime": _utc(start), "video": "off", "state": "end",
+                    "joinedTime": joined, "leftTime": left, "siteUrl": self.site_url, "meetingId": instance_id,
+                    "hostEmail": host["emails"][0],
+                    "devices": [{
+                        "correlationId": str(uuid.UUID(self._log_hex("device", instance_id, n, joined)[:32])),
+                        "deviceType": "webex_meeting_center_windows" if email else "tp_phone",
+                        "audioType": "voip" if email else "pstn",
+                        "joinedTime": _millis(self._parse_time(joined, "joinedTime")),
+                        "leftTime": _millis(self._parse_time(left, "leftTime")), "durationSecond": max(0, seconds),
+                        **({} if email else {"callType": "callIn"}),
+                    }],
+                }  # fmt: skip
+                if email is None:
+                    del record["email"]
+                record.update({k: v for k, v in given.items() if k not in ("joinedTime", "leftTime")})
+                if record["state"] not in PARTICIPANT_STATES:
+                    raise ValueError(f"participant state {record['state']!r} is not one of {PARTICIPANT_STATES}")
+                records.append(record)
+            self.ended_meetings[instance_id] = {**instance, "participants": records}
+            return self.ended_meetings[instance_id]
+
+    def enable_sandbox_logs(self, district: District) -> None:
+        """Serve the sandbox district's log traffic (made on the first log request, from the date)."""
+        with self._lock:
+            self._sandbox_logs = district
+
+    def _logs_ready(self) -> None:
+        with self._lock:
+            district, self._sandbox_logs = self._sandbox_logs, None
+            if district is not None:
+                sandbox_log_traffic(self, district)
+
+    def _listed_instances(self) -> list[dict[str, Any]]:
+        """Ended instances Webex lists by now (details appear 15 minutes after the end)."""
+        now = self.now()
+        return [m for m in self.ended_meetings.values()
+                if self._parse_time(m["end"], "end") + ENDED_DETAILS_DELAY <= now]  # fmt: skip
+
+    def log_records(self, stream: str) -> list[dict[str, Any]]:
+        """What the log endpoints serve as of now (for checks): ``admin_audit`` and ``security_audit``
+        items; for ``participants``, ``{"meeting": <instance list item>, "participant": <item>}`` of every
+        listed ended instance."""
+        self._logs_ready()
+        with self._lock:
+            if stream == "admin_audit":
+                return copy.deepcopy(self.admin_audit_events)
+            if stream == "security_audit":
+                return copy.deepcopy(self.security_audit_events) if self.security_audit_available else []
+            if stream == "participants":
+                return [
+                    {"meeting": self._instance_view(m), "participant": copy.deepcopy(p)}
+                    for m in self._listed_instances()
+                    for p in m["participants"]
+                ]
+        raise ValueError(f"unknown log stream {stream!r}: admin_audit, security_audit or participants")
 
     # -- faults (see FakeAPI for fail_next, server_error_next, reset_connection_next, slow) -------------
 
@@ -693,6 +976,7 @@ class FakeWebex(FakeAPI):
         call: Call,
         found: list[tuple[datetime | None, datetime, dict[str, Any]]],
         end: datetime,
+        limit: int | None = None,
     ) -> httpx.Response:
         """One page of the meetings ``found`` overlapping [from, to = ``end``), each given as (the end
         of its last occurrence, ``None`` when open-ended; its start; the item); the next link moves the
@@ -703,7 +987,8 @@ class FakeWebex(FakeAPI):
         each still overlapping [from, to), none already returned. Equal ends are never split across
         pages (a page is cut short before such a group; a group longer than ``max`` is returned
         whole). Ends at or past ``to`` (and open-ended series) are one last group, since ``from``
-        cannot move past ``to``.
+        cannot move past ``to``. ``limit`` serves only the first ``limit`` items in that order (what
+        is left of a listing's cap).
         """
         size = self._page_size(call, DEFAULT_PAGE, MEETINGS_PAGE_MAX)
 
@@ -711,6 +996,8 @@ class FakeWebex(FakeAPI):
             return ends if ends is not None and ends + PAGE_STEP < end else None
 
         ordered = sorted(found, key=lambda f: (group(f[0]) is None, group(f[0]) or end, f[1], f[2]["id"]))
+        if limit is not None:
+            ordered = ordered[: max(0, limit)]
         keys = [group(f[0]) for f in ordered]
         cut = min(size, len(ordered))
         if cut < len(ordered) and keys[cut] == keys[cut - 1]:
@@ -1208,8 +1495,10 @@ class FakeWebex(FakeAPI):
         if unmodelled:
             raise NotImplementedError(f"FakeWebex does not model {', '.join(unmodelled)} in GET /meetings")
         caller: _Caller = call.state["caller"]
-        host = self._host_for(caller, q.get("hostEmail"))
         kind = q.get("meetingType", "meetingSeries")
+        if kind == "meeting":
+            return self._list_instances(call, caller)
+        host = self._host_for(caller, q.get("hostEmail"))
         if kind not in ("meetingSeries", "scheduledMeeting", "meeting"):
             raise self._invalid([("meetingType", "must be meetingSeries, scheduledMeeting or meeting")])
         if q.get("siteUrl") not in (None, self.site_url):
@@ -1320,6 +1609,212 @@ class FakeWebex(FakeAPI):
         else:
             self._meta[series["id"]]["deleted"].add(_occurrence_id(series["id"], start))
         return json_response(204)
+
+    # -- audit logs and participants: routes -----------------------------------------------------------------
+
+    def _instance_view(self, instance: dict[str, Any], zone: ZoneInfo | None = None) -> dict[str, Any]:
+        return self._render(instance, INSTANCE_FIELDS, zone or ZoneInfo("UTC"))
+
+    def _list_instances(self, call: Call, caller: _Caller) -> httpx.Response:
+        """``GET /meetings?meetingType=meeting``: ended instances overlapping [from, to) (default: the last
+        7 days), listed 15 minutes after their end; a full admin without ``hostEmail`` lists the whole org's,
+        anyone else the host's own. Paged like series (the next link moves ``from`` past the page's last
+        end); one listing - a first page and the next links it leads to - serves at most
+        :attr:`instance_list_cap` instances, as Webex serves at most 10,000."""
+        self._logs_ready()
+        q = call.query
+        if q.get("siteUrl") not in (None, self.site_url):
+            raise self._invalid([("siteUrl", "is not a site of the user")])
+        host = self._host_for(caller, q.get("hostEmail")) if q.get("hostEmail") or not caller.admin else None
+        now = self.now()
+        start = self._parse_time(q["from"], "from") if "from" in q else None
+        end = self._parse_time(q["to"], "to") if "to" in q else None
+        if start is None and end is None:
+            start, end = now - timedelta(days=7), now
+        elif start is None:
+            assert end is not None
+            start = end - timedelta(days=7)
+        elif end is None:
+            end = start + timedelta(days=7)
+        assert start is not None and end is not None
+        if start > end:
+            raise self._invalid([("from", "cannot be after to")])
+        zone = self._zone(call)
+        found: list[tuple[datetime | None, datetime, dict[str, Any]]] = []
+        for instance in self._listed_instances():
+            if host is not None and instance["hostUserId"] != host["id"]:
+                continue
+            if any(q.get(k) not in (None, instance[k]) for k in ("meetingSeriesId", "state", "scheduledType")):
+                continue
+            first, last = self._parse_time(instance["start"], "start"), self._parse_time(instance["end"], "end")
+            if first < end and last > start:
+                found.append((last, first, self._instance_view(instance, zone)))
+        listed = self._instance_links.get(tuple(sorted(call.request.url.params.multi_items())), 0)
+        response = self._page_by_end(call, found, end, limit=self.instance_list_cap - listed)
+        link = response.links.get("next", {}).get("url")
+        if link:
+            served = len(json.loads(response.content)["items"])
+            self._instance_links[tuple(sorted(httpx.URL(link).params.multi_items()))] = listed + served
+        return response
+
+    @staticmethod
+    def _cut(keys: list[Any], size: int) -> int:
+        """How many of the items ordered by ``keys`` make a page of at most ``size``, never splitting
+        equal keys across pages (a group longer than ``size`` is served whole)."""
+        cut = min(size, len(keys))
+        if cut < len(keys) and keys[cut] == keys[cut - 1]:
+            first = keys.index(keys[cut - 1])
+            cut = first if first > 0 else len(keys) - keys[::-1].index(keys[cut - 1])
+        return cut
+
+    def _participants_instance(self, meeting_id: str) -> dict[str, Any] | None:
+        """The ended instance ``meetingId`` names: an instance id, an occurrence id (its instance), or a
+        series id (its last instance)."""
+        listed = self._listed_instances()
+        for instance in listed:
+            if meeting_id in (instance["id"], instance["scheduledMeetingId"]):
+                return instance
+        of_series = [i for i in listed if i["meetingSeriesId"] == meeting_id]
+        return max(of_series, key=lambda i: i["start"]) if of_series else None
+
+    @route("GET", "/meetingParticipants", query=PARTICIPANTS_QUERY, declared=PARTICIPANTS_QUERY)
+    def _list_participants(self, call: Call) -> httpx.Response:
+        """Participants of an ended instance, ordered by join time, ``joinTimeFrom`` inclusive and
+        ``joinTimeTo`` exclusive (one given: the other 7 days away; at most 90 days apart). The next link
+        moves the declared ``joinTimeFrom`` just past the page's last join (equal join times are never
+        split across pages) and makes ``joinTimeTo`` explicit."""
+        self._logs_ready()
+        q = call.query
+        unmodelled = sorted(k for k in q if k not in PARTICIPANTS_QUERY_MODELLED)
+        if unmodelled:
+            raise NotImplementedError(f"FakeWebex does not model {', '.join(unmodelled)} in GET /meetingParticipants")
+        if call.request.headers.get("timezone") not in (None, "UTC"):
+            raise NotImplementedError("FakeWebex serves participants' times in UTC only")
+        caller: _Caller = call.state["caller"]
+        if not q.get("meetingId"):
+            raise self._invalid([("meetingId", "is required")])
+        instance = self._participants_instance(q["meetingId"])
+        if instance is None:
+            raise self._reply(404, "Meeting not found.")
+        if q.get("hostEmail"):
+            if self._host_for(caller, q["hostEmail"])["id"] != instance["hostUserId"]:
+                raise self._reply(404, "Meeting not found.")
+        elif not caller.admin and (caller.person is None or caller.person["id"] != instance["hostUserId"]):
+            raise self._reply(403, "Only the meeting host or an administrator can list the participants.")
+        first = self._parse_time(q["joinTimeFrom"], "joinTimeFrom") if "joinTimeFrom" in q else None
+        last = self._parse_time(q["joinTimeTo"], "joinTimeTo") if "joinTimeTo" in q else None
+        if first is not None and last is None:
+            last = first + timedelta(days=7)
+        elif last is not None and first is None:
+            first = last - timedelta(days=7)
+        if first is not None and last is not None:
+            if first > last:
+                raise self._invalid([("joinTimeFrom", "cannot be after joinTimeTo")])
+            if last - first > JOIN_SPAN:
+                raise self._invalid([("joinTimeTo", "the interval between joinTimeFrom and joinTimeTo must be "
+                                                    "within 90 days")])  # fmt: skip
+        rows = []
+        for record in instance["participants"]:
+            joined = self._parse_time(record["joinedTime"], "joinedTime")
+            if first is None or last is None or first <= joined < last:
+                rows.append((joined, record))
+        rows.sort(key=lambda r: (r[0], r[1]["id"]))
+        size = self._page_size(call, *PARTICIPANTS_PAGE)
+        cut = self._cut([r[0] for r in rows], size)
+        headers: dict[str, str] = {}
+        if cut < len(rows):
+            after = rows[cut - 1][0] + AUDIT_STEP
+            until = last if last is not None else rows[-1][0] + timedelta(seconds=1)
+            moved = ("joinTimeFrom", "joinTimeTo")
+            query = [(k, v) for k, v in call.request.url.params.multi_items() if k not in moved]
+            headers = self._next_link(call, [("joinTimeFrom", _millis(after)), ("joinTimeTo", _millis(until))], query)
+        items = [{k: copy.deepcopy(v) for k, v in r.items() if k in PARTICIPANT_FIELDS} for _, r in rows[:cut]]
+        return json_response(200, {"items": items}, headers)
+
+    def _audit_range(self, call: Call, first_name: str, last_name: str) -> tuple[datetime, datetime]:
+        """The org and the [first, last) range of an audit query: all required, at most one year."""
+        q = call.query
+        problems = [(k, "is required") for k in ("orgId", first_name, last_name) if not q.get(k)]
+        if problems:
+            raise self._invalid(problems)
+        if q["orgId"] != self.org_id:
+            raise self._reply(403, "The caller cannot list events of that organization.")
+        first, last = self._parse_time(q[first_name], first_name), self._parse_time(q[last_name], last_name)
+        if first > last:
+            raise self._invalid([(first_name, f"cannot be after {last_name}")])
+        if last - first > AUDIT_SPAN:
+            raise self._invalid([(last_name, "a maximum of one year of audit events can be returned per request")])
+        return first, last
+
+    def _audit_rows(self, call: Call, rows: list[dict[str, Any]], first: datetime, last: datetime,
+                    prefix: str) -> list[tuple[datetime, dict[str, Any]]]:  # fmt: skip
+        """``rows`` created in [first, last), filtered by ``actorId`` and ``eventCategories`` (bare names,
+        comma-separated or repeated; the answers of ``/adminAudit/events`` carry them with ``prefix``)."""
+        actor = call.query.get("actorId")
+        wanted = {c.strip() for v in call.request.url.params.get_list("eventCategories") for c in v.split(",")}
+        wanted.discard("")
+        out = []
+        for record in rows:
+            created = self._parse_time(record["created"], "created")
+            if not first <= created < last or actor not in (None, record.get("actorId")):
+                continue
+            if wanted and str(record["data"].get("eventCategory", "")).removeprefix(prefix) not in wanted:
+                continue
+            out.append((created, copy.deepcopy(record)))
+        return out
+
+    @route("GET", "/adminAudit/events", query=ADMIN_AUDIT_QUERY, declared=ADMIN_AUDIT_QUERY)
+    def _admin_audit_events(self, call: Call) -> httpx.Response:
+        """Admin audit events of [from, to) (``from`` inclusive here; the spec says "after"), newest first,
+        paged with the declared ``offset``: the next link is the same query at the next offset."""
+        self._require_admin(call)
+        self._logs_ready()
+        first, last = self._audit_range(call, "from", "to")
+        rows = self._audit_rows(call, self.admin_audit_events, first, last, "EventCategory.")
+        rows.sort(key=lambda r: (r[0], r[1]["id"]), reverse=True)
+        size = self._page_size(call, *ADMIN_AUDIT_PAGE)
+        raw_offset = call.query.get("offset", "0")
+        try:
+            offset = int(raw_offset)
+        except ValueError:
+            raise self._invalid([("offset", f"{raw_offset!r} is not a number")]) from None
+        if offset < 0:
+            raise self._invalid([("offset", "must not be negative")])
+        page = [r for _, r in rows[offset : offset + size]]
+        headers: dict[str, str] = {}
+        if offset + len(page) < len(rows):
+            query = [(k, v) for k, v in call.request.url.params.multi_items() if k != "offset"]
+            headers = self._next_link(call, [("offset", str(offset + len(page)))], query)
+        return json_response(200, {"items": page}, headers)
+
+    @route("GET", "/adminAudit/eventCategories", query=())
+    def _admin_audit_categories(self, call: Call) -> httpx.Response:
+        self._require_admin(call)
+        self._logs_ready()
+        served = {str(r["data"].get("eventCategory", "")).removeprefix("EventCategory.")
+                  for r in self.admin_audit_events}  # fmt: skip
+        return json_response(200, {"eventCategories": sorted((served | {"LOGINS", "LOGOUT"}) - {""})})
+
+    @route("GET", "/admin/securityAudit/events", query=SECURITY_AUDIT_QUERY, declared=SECURITY_AUDIT_QUERY)
+    def _security_audit_events(self, call: Call) -> httpx.Response:
+        """Users' sign-ins and sign-outs of [startTime, endTime), oldest first; the next link moves the
+        declared ``startTime`` just past the page's last event (equal times are never split). Without Pro
+        Pack and "Allow user authentication data" (:attr:`security_audit_available`): 403."""
+        self._require_admin(call)
+        self._logs_ready()
+        if not self.security_audit_available:
+            raise self._reply(403, "Security audit events are not available for this organization: they need "
+                                   "Pro Pack and 'Allow user authentication data' in Control Hub.")  # fmt: skip
+        first, last = self._audit_range(call, "startTime", "endTime")
+        rows = self._audit_rows(call, self.security_audit_events, first, last, "")
+        rows.sort(key=lambda r: (r[0], r[1]["id"]))
+        size = self._page_size(call, *SECURITY_AUDIT_PAGE)
+        cut = self._cut([r[0] for r in rows], size)
+        headers: dict[str, str] = {}
+        if cut < len(rows):
+            query = [(k, v) for k, v in call.request.url.params.multi_items() if k != "startTime"]
+            headers = self._next_link(call, [("startTime", _millis(rows[cut - 1][0] + AUDIT_STEP))], query)
+        return json_response(200, {"items": [r for _, r in rows[:cut]]}, headers)
 
     # -- site settings ---------------------------------------------------------------------------------------
 
@@ -1464,8 +1959,163 @@ def seed_district(fake: FakeWebex, district: District) -> None:
     )  # fmt: skip
 
 
+SANDBOX_LOG_DAYS = 14
+_MASK = (1 << 64) - 1
+_BROWSERS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 "
+    "Safari/605.1.15",
+)
+_APPS = ("Webex/44.6.0.29928 (Windows 10; x86_64)", "Webex/44.6.0.29928 (Mac OS X 14.4; arm64)",
+         "Webex/44.5.0.29700 (iOS 17.4; iPhone)", "Webex/44.6.0.29928 (ChromeOS; x86_64)")  # fmt: skip
+#: People from outside the district who join classes now and then (the joins a detection looks for).
+_OUTSIDERS = (("Pat Parent", "pat.parent@mail.example"), ("Guest Speaker", "speaker@university.example"),
+              ("xXx_gamer_xXx", "randomkid42@mail.example"), ("Zoom Bomber", "bomber@throwaway.example"))  # fmt: skip
+
+
+def _mix(seed: int, i: int) -> int:
+    """A deterministic 64-bit hash of ``(seed, i)`` (splitmix64 finalizer)."""
+    z = (seed * 0x9E3779B97F4A7C15 + (i + 1) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
+def sandbox_log_traffic(fake: FakeWebex, district: District, days: int = SANDBOX_LOG_DAYS) -> None:
+    """Seed the sandbox district's audit-log history of the last ``days`` days into ``fake``.
+
+    Each day's records are a function of its date only (ids included), so a later run over the same
+    days serves the same records and confkit stores them once:
+
+    * security audit: staff sign in to Webex on school days and sign out in the afternoon, some
+      students sign in from home;
+    * admin audit: the admins sign in to Control Hub; every other week the IT admin turns on join
+      (and audio) before host for the site and later lowers the minimum meeting password length
+      from 8 to 6 - which is how the sandbox site's settings got the way an audit finds them; a
+      teacher is given the Full Administrator role; a new student account is created; an update
+      fails with Webex's error code;
+    * participants: each teacher's classes meet two or three days a week as ended instances with
+      about ten students, some left waiting in the lobby, now and then people from outside the
+      district and a phone-only caller.
+
+    The admin-audit category names other than ``LOGINS`` and the wording of ``actionText`` are the
+    fake's own: Cisco publishes neither (docs/logs.md, Webex).
+    """
+    now = fake.now()
+    org, site = fake.org_name, fake.site_url
+    teachers, students, admins = district.teachers, district.students, district.admins
+    names = {p.email: f"{p.first_name} {p.last_name}" for p in district.people}
+    ids = {p.email: str((fake._find_person(p.email) or {}).get("id", "")) for p in district.people}
+    series_of = {(m["hostEmail"], m["title"]): m["id"] for m in fake.meetings.values()}
+    it_admin, security = admins[0].email, admins[-1].email
+    staff_ip, home_ip = "198.51.100.{}", "203.0.113.{}"
+    for offset in range(days, -1, -1):
+        day = now.date() - timedelta(days=offset)
+        seed = day.toordinal()
+        school_day = day.weekday() < 5
+
+        def at(hour: int, minute: int = 0, second: int = 0, _day: Any = day) -> datetime:
+            return datetime(_day.year, _day.month, _day.day, tzinfo=UTC) + timedelta(
+                hours=hour, minutes=minute, seconds=second
+            )
+
+        def sign(email: str, moment: datetime, category: str, ip: str, h: int, n: int, _day: Any = day) -> None:
+            if moment <= now:
+                fake.add_security_audit_event(email, category=category, at=moment, ip=ip,
+                                              user_agent=_APPS[h % len(_APPS)], key=(_day, category, n))  # fmt: skip
+
+        def admin(moment: datetime, actor: str, key: str, _day: Any = day, **kw: Any) -> None:
+            if moment <= now:
+                fake.add_admin_audit_event(actor, at=moment, key=(_day, key), **kw)
+
+        for n, person in enumerate([*admins, *teachers]):
+            h = _mix(seed, n)
+            if not school_day and h % 5:
+                continue
+            ip = staff_ip.format(h % 200 + 20)
+            sign(person.email, at(12, 30, h % 3600), "LOGINS", ip, h, n)
+            sign(person.email, at(21, 0, (h >> 12) % 3600), "LOGOUT", ip, h, n)
+        for n, student in enumerate(students[:40] if school_day else ()):
+            h = _mix(seed + 1, n)
+            if h % 3 == 0:
+                sign(student.email, at(13, 10, h % 1800), "LOGINS", home_ip.format(h % 250 + 2), h >> 8, 1000 + n)
+        for n, person in enumerate(admins):
+            h = _mix(seed + 2, n)
+            if school_day and h % 2 == 0:
+                admin(at(13, 5, h % 3000), person.email, f"login{n}", category="LOGINS",
+                      description="An Admin logged in",
+                      action_text=f"{names[person.email]} logged into organization {org}",
+                      ip=staff_ip.format(h % 200 + 20), user_agent=_BROWSERS[h % 2])  # fmt: skip
+        who = names[it_admin]
+        if seed % 14 == 3:
+            admin(at(16, 5, 12), it_admin, "jbh", category="MEETING_SITE_SETTINGS", target_type="SITE",
+                  target_id=site, target_name=site, description="Meeting site settings were changed",
+                  action_text=f"{who} changed the settings of site {site}: Join Before Host changed from false "
+                              "to true; Audio Before Host changed from false to true")  # fmt: skip
+        if seed % 14 == 10:
+            admin(at(15, 42, 3), it_admin, "password", category="MEETING_SITE_SETTINGS", target_type="SITE",
+                  target_id=site, target_name=site, description="Meeting site settings were changed",
+                  action_text=f"{who} changed the settings of site {site}: Password Minimum Length changed "
+                              "from 8 to 6")  # fmt: skip
+        if seed % 14 == 6 and teachers:
+            promoted = teachers[seed % len(teachers)].email
+            admin(at(17, 20, 9), it_admin, "role", category="USERS", target_type="USER", target_id=ids[promoted],
+                  target_name=names[promoted], description="A user's roles were changed",
+                  action_text=f"{who} changed the roles of {promoted}: Roles changed from User to Full "
+                              "Administrator")  # fmt: skip
+        if seed % 14 == 8 and teachers:
+            edited = teachers[(seed // 14) % len(teachers)].email
+            admin(at(18, 1, 44), it_admin, "failed", category="USERS", target_type="USER", target_id=ids[edited],
+                  target_name=names[edited], description="A user was updated",
+                  action_text=f"{who} updated the user {edited}", error_code="WXC-25058",
+                  error_message="WXC-25058 Extension cannot be less than 2 or greater than 6 characters")  # fmt: skip
+        if school_day and seed % 7 == 1:
+            new = f"new.student{seed % 1000}@{district.student_domain}"
+            admin(at(14, 2, 51), security, "create", category="USERS", target_type="USER",
+                  target_id=fake._log_id("user", seed), target_name=f"New Student{seed % 1000}",
+                  description="A user was created",
+                  action_text=f"{names[security]} created the user {new}")  # fmt: skip
+        if not school_day:
+            continue
+        for i, teacher in enumerate(teachers):
+            for period in range(2):
+                if (i + period + day.weekday()) % 2:
+                    continue
+                start = at(14 + period)
+                if start + timedelta(minutes=50) + ENDED_DETAILS_DELAY > now:
+                    continue
+                topic = f"{SUBJECTS[(i + period) % len(SUBJECTS)]} - P{period + 1}"
+                h = _mix(seed, 100 + i * 2 + period)
+                people: list[dict[str, Any]] = [{
+                    "email": teacher.email, "displayName": names[teacher.email],
+                    "joinedTime": _utc(start - timedelta(minutes=3)), "invitee": True, "video": "on",
+                    "muted": False,
+                }]  # fmt: skip
+                roster = [students[(i * 7 + period * 3 + k * 11) % len(students)] for k in range(10 if students else 0)]
+                for k, student in enumerate(roster):
+                    late = (h >> (k + 3)) % 240
+                    joined = start + timedelta(seconds=late)
+                    pupil: dict[str, Any] = {"email": student.email, "displayName": names[student.email],
+                                             "joinedTime": _utc(joined), "invitee": True}  # fmt: skip
+                    if (h >> k) % 17 == 0:  # left waiting in the lobby, never admitted
+                        pupil |= {"state": "lobby", "leftTime": _utc(joined + timedelta(minutes=2))}
+                    people.append(pupil)
+                if h % 6 == 0:  # people from outside the district, not invited
+                    for g in range(1 + (h >> 8) % 2):
+                        name, email = _OUTSIDERS[(h >> (10 + g)) % len(_OUTSIDERS)]
+                        join = start + timedelta(minutes=12 + g)
+                        people.append({"email": email, "displayName": name, "joinedTime": _utc(join),
+                                       "leftTime": _utc(join + timedelta(minutes=2))})  # fmt: skip
+                if h % 11 == 0:  # a phone-only caller: no e-mail, no name
+                    people.append({"joinedTime": _utc(start + timedelta(minutes=5))})
+                fake.add_ended_meeting(teacher.email, start=start, duration_minutes=50, title=topic,
+                                       series_id=series_of.get((teacher.email, topic)), participants=people,
+                                       key=(day, i, period))  # fmt: skip
+
+
 def _seed(fake: Any, district: District) -> None:
     seed_district(fake, district)
+    fake.enable_sandbox_logs(district)
 
 
 SANDBOX = SandboxPlatform(
@@ -1483,4 +2133,12 @@ SANDBOX = SandboxPlatform(
     },
 )
 
-__all__ = ["SANDBOX", "FakeWebex", "class_body", "security_body", "seed_district", "seed_site_settings"]
+__all__ = [
+    "SANDBOX",
+    "FakeWebex",
+    "class_body",
+    "sandbox_log_traffic",
+    "security_body",
+    "seed_district",
+    "seed_site_settings",
+]

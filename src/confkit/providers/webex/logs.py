@@ -1,0 +1,768 @@
+"""Webex audit logs as confkit log streams: admin audit events, security audit events, participants.
+
+Endpoints (Cisco's OpenAPI files ``webex-admin.json`` and ``webex-meeting.json``, ``notes/webex.md``
+§4.2-4.3 and §5):
+
+* ``admin_audit``: ``GET /adminAudit/events?orgId&from&to&max`` (``max`` at most 200; "a maximum of
+  one year of audit events can be returned per request"). Items ``{id, actorId, actorOrgId, created,
+  data{actorName, actorEmail, actorIp, actorUserAgent, adminRoles, eventCategory, eventDescription,
+  actionText, targetType, targetId, targetName, targetOrgId, targetOrgName, trackingId, errorCode,
+  errorMessage}}``; ``eventCategory`` and ``targetType`` come prefixed (``EventCategory.LOGINS``,
+  ``TargetResourceType.ORG``).
+* ``security_audit``: ``GET /admin/securityAudit/events?orgId&startTime&endTime&max`` (``max`` at most
+  1000, one year per request): users' sign-ins and sign-outs, bare ``eventCategory`` (``LOGINS``).
+  Only for orgs with Pro Pack and Control Hub's "Allow user authentication data"; a 403 or 404 fails
+  this stream alone with :class:`SecurityAuditUnavailableError`, and nothing is marked collected.
+* ``participants``: the org's ended meeting instances of each day (``GET /meetings?meetingType=meeting
+  &state=ended&from&to``, as a full admin: the whole org's), then each instance's
+  ``GET /meetingParticipants?meetingId&joinTimeFrom&joinTimeTo`` (``max`` 100). One event per
+  participant record: joined at ``joinedTime``, left at ``leftTime``.
+
+Every list pages with ``Link: <...>; rel="next"``; the stream follows the links (repaired like the
+adapter's, :func:`~confkit.providers.webex.paging.repair_next_url`) and a window's cursor is the next
+link, which does not expire. The admin and security audit ``from``/``startTime`` ("after") and
+``to``/``endTime`` ("before") may be exclusive, so each request starts one millisecond before its
+window: an event exactly on a window edge is read twice rather than never, and deduplicated.
+
+Stable ids come from Webex's own identifiers: the audit events' ``id``; a participant's ``id`` with its
+instance and ``joinedTime``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import weakref
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from confkit.errors import (
+    ConfigurationError,
+    InvalidRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    TransportError,
+    UnavailableError,
+)
+from confkit.logs.model import Category, Outcome, event_id, format_time, new_event, parse_time, vendor_time
+from confkit.logs.stream import EMAIL_RE, BaseLogStream, CursorExpiredError, LogPage, LogStream, Resume, Window
+from confkit.providers.webex.limits import DEFAULT, PEOPLE
+from confkit.providers.webex.paging import next_link, repair_next_url
+
+if TYPE_CHECKING:
+    from confkit.providers.webex.provider import WebexProvider
+
+log = logging.getLogger("confkit.logs")
+
+PROVIDER = "webex"
+ADMIN_AUDIT_MAX = 200
+SECURITY_AUDIT_MAX = 1000
+MEETINGS_MAX = 100
+PARTICIPANTS_MAX = 100
+#: Webex serves audit events one year back (the Splunk add-on's limit; Cisco states 12 months for security
+#: audit events); confkit reads a little less so the first window is accepted.
+RETENTION = timedelta(days=365)
+#: "A maximum of one year of audit events can be returned per request": windows of 364 days (plus the
+#: millisecond of EDGE).
+AUDIT_WINDOW = timedelta(days=364)
+#: Each audit request starts this much before its window (``from``/``startTime`` may be exclusive).
+EDGE = timedelta(milliseconds=1)
+#: ``meetingType=meeting`` lists at most 10,000 instances per listing, "even if pagination is enabled".
+INSTANCE_LIST_CAP = 10_000
+#: A range of instances that hit the cap is halved, down to this span.
+MIN_SPLIT = timedelta(minutes=15)
+#: Participants' join window sent around an instance (``joinTimeFrom``/``joinTimeTo``: at most 90 days).
+JOIN_MARGIN = timedelta(days=1)
+#: Events per committed page of the participants stream (small meetings are committed together).
+PAGE_EVENTS = 300
+#: ``joinedTime``/``leftTime`` of ``1970-01-01T00:00:00.000Z`` (or none) means "not known yet".
+UNKNOWN_TIME_PREFIX = "1970-01-01"
+EPOCH_TIME = "1970-01-01T00:00:00.000000Z"
+#: Webmail domains: one member of the org using one does not make everyone using it internal.
+SHARED_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com", "yahoo.com",
+    "icloud.com", "me.com", "aol.com", "proton.me", "protonmail.com", "gmx.com", "mail.com",
+})  # fmt: skip
+_LOOKUP_CACHE = 10_000
+#: Tries of the org lookup (``GET /people/me``) on transient failures, each after HttpCore's own retries.
+ORG_LOOKUP_ATTEMPTS = 6
+
+#: Personal data in each stream's Webex records, by key (for ``--redact``).
+PII_KEYS: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "admin_audit": MappingProxyType({"actorEmail": "email", "actorIp": "ip", "actorName": "name", "targetName": "name",
+                                     "actionText": "text", "errorMessage": "text"}),
+    "security_audit": MappingProxyType({"actorEmail": "email", "actorIp": "ip", "actorName": "name",
+                                        "actionText": "text"}),
+    "participants": MappingProxyType({"email": "email", "hostEmail": "email", "displayName": "name"}),
+})  # fmt: skip
+
+
+class SecurityAuditUnavailableError(PermissionDeniedError):
+    """The org has no security audit events (no Pro Pack, the Control Hub toggle off, or no scope)."""
+
+
+def _ms(moment: datetime) -> str:
+    """``2026-01-05T12:00:00.000Z``: the form of the spec's examples for audit times."""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _seconds(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def _bare(value: object, prefix: str) -> str:
+    """``EventCategory.LOGINS`` -> ``LOGINS`` (the response's enum strings carry their type's name)."""
+    text = str(value or "").strip()
+    if text.startswith(prefix):
+        return text[len(prefix) :]
+    head, dot, tail = text.partition(".")
+    return tail if dot and head and head[:1].isupper() and " " not in head else text
+
+
+def _domain(email: str | None) -> str | None:
+    if not email or "@" not in email:
+        return None
+    return email.rpartition("@")[2].strip().lower() or None
+
+
+# -- actionText: structured setting changes ------------------------------------------------------------
+
+_CLAUSES = re.compile(r";\s*")
+_CHANGED = re.compile(
+    r"^(?:(?P<head>[^:]*?):\s+)?(?P<field>[^:]+?)\s+(?:was\s+)?(?:changed|updated|set)\s+from\s+"
+    r"(?P<from>.*?)\s+to\s+(?P<to>.*?)\.?$",
+    re.IGNORECASE | re.DOTALL,
+)
+_FROM_TO = re.compile(r"^(?:(?P<head>[^:]*?):\s+)?(?P<field>[^:]+?):\s+from\s+(?P<from>.*?)\s+to\s+(?P<to>.*?)\.?$",
+                      re.IGNORECASE | re.DOTALL)  # fmt: skip
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def parse_changes(action_text: str | None) -> list[dict[str, Any]]:
+    """Setting changes written out in an ``actionText``, as ``{section, field, from, to}``.
+
+    Cisco does not publish the wording of setting-change ``actionText``; confkit reads clauses of the
+    forms ``FIELD changed from X to Y`` (also ``was changed``, ``updated``, ``set``) and ``FIELD: from X
+    to Y``, each optionally after a ``...:`` lead-in and separated by ``;``. Anything else gives no
+    change and stays in the event's ``detail``.
+    """
+    changes: list[dict[str, Any]] = []
+    for clause in _CLAUSES.split((action_text or "").strip()):
+        found = _CHANGED.match(clause.strip()) or _FROM_TO.match(clause.strip())
+        if found is None:
+            continue
+        changes.append({
+            "section": None,
+            "field": found.group("field").strip(),
+            "from": _unquote(found.group("from")),
+            "to": _unquote(found.group("to")),
+        })  # fmt: skip
+    return changes
+
+
+# -- mappers (pure functions: Webex record -> normalized event dict) ------------------------------------
+
+_VERBS = (
+    ("deactivate", ("deactivated", "deactivate", "disabled", "disable", "suspended")),
+    ("activate", ("reactivated", "activated", "activate", "enabled", "enable")),
+    ("create", ("created", "create", "added", "add", "invited")),
+    ("delete", ("deleted", "delete", "removed", "remove")),
+    ("update", ("updated", "update", "changed", "change", "modified", "edited", "assigned", "unassigned")),
+)
+#: ``targetType`` (bare) -> confkit's target type.
+TARGET_TYPES = {"ORG": "account", "ORGANIZATION": "account", "USER": "user", "PERSON": "user", "PEOPLE": "user",
+                "SITE": "site", "GROUP": "group", "ROLE": "role", "LICENSE": "license"}  # fmt: skip
+
+
+def _verb(text: str) -> str:
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    for verb, forms in _VERBS:
+        if words & set(forms):
+            return verb
+    return "other"
+
+
+def classify_admin(
+    category: str, target_type: str, description: str, action_text: str, changes: list[dict[str, Any]]
+) -> tuple[Category, str]:
+    """(category, neutral action) of an admin audit event from its bare ``eventCategory``, bare
+    ``targetType``, ``eventDescription``, ``actionText`` and the changes read from it.
+
+    Only ``LOGINS`` and ``LOGOUT`` are documented category names (``GET /adminAudit/eventCategories``
+    lists an org's); the rest is read from words in the category (``ROLE``, ``USER``, ``SETTING`` ...)
+    and the description. What is not recognised is ``other``, never dropped.
+    """
+    cat = category.upper()
+    if cat in ("LOGINS", "LOGIN"):
+        return Category.AUTHENTICATION, "sign_in"
+    if cat in ("LOGOUT", "LOGOUTS"):
+        return Category.AUTHENTICATION, "sign_out"
+    verb = _verb(description or action_text)
+    if "ROLE" in cat or re.search(r"\broles?\b", description.lower()):
+        return Category.ROLE_CHANGE, "role.change" if changes else f"role.{verb}"
+    if changes:
+        return Category.SETTING_CHANGE, "setting.update"
+    if TARGET_TYPES.get(target_type.upper()) == "user" or any(k in cat for k in ("USER", "PEOPLE", "PERSON")):
+        return Category.USER_CHANGE, f"user.{verb}"
+    if any(k in cat for k in ("SETTING", "CONFIG", "POLIC")):
+        return Category.SETTING_CHANGE, "setting.update"
+    return Category.OTHER, f"{_slug(cat) or 'admin'}.{verb}"
+
+
+def _actor(record: Mapping[str, Any], data: Mapping[str, Any], tenant: str) -> dict[str, Any]:
+    org = record.get("actorOrgId") or None
+    return {
+        "id": record.get("actorId") or None,
+        "email": data.get("actorEmail") or None,
+        "name": data.get("actorName") or None,
+        "ip": data.get("actorIp") or None,
+        "client": data.get("actorUserAgent") or None,
+        "client_version": None,
+        "external": org is not None and org != tenant,  # e.g. a partner's admin
+        "anonymous": False,
+    }
+
+
+def _data(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    data = record.get("data")
+    return data if isinstance(data, Mapping) else {}
+
+
+def admin_audit_event(record: Mapping[str, Any], tenant: str, fallback_time: str | None = None) -> dict[str, Any]:
+    """One ``GET /adminAudit/events`` item. Identity: the item's ``id``."""
+    data = _data(record)
+    category = _bare(data.get("eventCategory"), "EventCategory.")
+    target_type = _bare(data.get("targetType"), "TargetResourceType.")
+    description = str(data.get("eventDescription") or "")
+    action_text = str(data.get("actionText") or "")
+    changes = parse_changes(action_text)
+    kind, action = classify_admin(category, target_type, description, action_text, changes)
+    target: dict[str, Any] | None = None
+    if target_type or data.get("targetId") or data.get("targetName"):
+        ttype = TARGET_TYPES.get(target_type.upper(), _slug(target_type) or "other")
+        email = None
+        if ttype == "user":
+            actor_email = str(data.get("actorEmail") or "").lower()
+            found = [m for m in EMAIL_RE.findall(f"{data.get('targetName') or ''} {action_text}")
+                     if m.lower() != actor_email]  # fmt: skip
+            email = found[0] if found else None
+        target = {"type": ttype, "id": data.get("targetId") or None, "name": data.get("targetName") or None,
+                  "email": email}  # fmt: skip
+    if kind is Category.ROLE_CHANGE:
+        changes = [{**c, "field": "role"} for c in changes]
+    failed = bool(data.get("errorCode") or data.get("errorMessage"))
+    detail = action_text or description or None
+    if data.get("errorMessage"):
+        detail = f"{detail} ({data['errorMessage']})" if detail else str(data["errorMessage"])
+    created = record.get("created")
+    return new_event(
+        id=event_id(PROVIDER, "admin_audit", record.get("id")),
+        time=vendor_time(created) or fallback_time or EPOCH_TIME,
+        provider=PROVIDER,
+        tenant=tenant,
+        stream="admin_audit",
+        category=kind,
+        action=action,
+        outcome=Outcome.FAILURE if failed else Outcome.SUCCESS,
+        vendor_action=description or None,
+        vendor_category=category or None,
+        actor=_actor(record, data, tenant),
+        target=target,
+        changes=changes,
+        detail=detail,
+        raw=dict(record),
+    )
+
+
+def security_audit_event(record: Mapping[str, Any], tenant: str, fallback_time: str | None = None) -> dict[str, Any]:
+    """One ``GET /admin/securityAudit/events`` item (a user's sign-in or sign-out). Identity: its ``id``."""
+    data = _data(record)
+    category = _bare(data.get("eventCategory"), "EventCategory.")
+    description = str(data.get("eventDescription") or "")
+    cat = category.upper()
+    if cat in ("LOGINS", "LOGIN"):
+        action = "sign_in"
+    elif cat in ("LOGOUT", "LOGOUTS"):
+        action = "sign_out"
+    else:
+        action = _slug(category) or "unknown"
+    failed = "fail" in f"{cat} {description}".lower()
+    created = record.get("created")
+    return new_event(
+        id=event_id(PROVIDER, "security_audit", record.get("id")),
+        time=vendor_time(created) or fallback_time or EPOCH_TIME,
+        provider=PROVIDER,
+        tenant=tenant,
+        stream="security_audit",
+        category=Category.AUTHENTICATION,
+        action=action,
+        outcome=Outcome.FAILURE if failed else Outcome.SUCCESS,
+        vendor_action=description or None,
+        vendor_category=category or None,
+        actor=_actor(record, data, tenant),
+        detail=str(data.get("actionText") or "") or None,
+        raw=dict(record),
+    )
+
+
+def meeting_context(item: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``MeetingRef`` of one ended instance of ``GET /meetings?meetingType=meeting``."""
+    return {
+        "id": item.get("meetingSeriesId") or item.get("id") or None,
+        "instance": item.get("id") or None,
+        "code": str(item["meetingNumber"]) if item.get("meetingNumber") else None,
+        "topic": item.get("title") or None,
+        "host_id": item.get("hostUserId") or None,
+        "host_email": item.get("hostEmail") or None,
+        "start": vendor_time(item.get("start")),
+        "end": vendor_time(item.get("end")),
+    }
+
+
+def _known(value: object) -> str | None:
+    """A participant time, or ``None`` when absent or Webex's "not known yet" (1970-01-01)."""
+    if not isinstance(value, str) or not value or value.startswith(UNKNOWN_TIME_PREFIX):
+        return None
+    return vendor_time(value)
+
+
+def participant_event(
+    record: Mapping[str, Any], tenant: str, meeting: Mapping[str, Any], *, external: bool | None = None
+) -> dict[str, Any]:
+    """One ``GET /meetingParticipants`` item; ``meeting`` is the instance's ``MeetingRef``.
+
+    Identity: the instance id, the participant's ``id`` and ``joinedTime`` (and, should ``id`` ever be
+    missing, ``email`` and ``displayName``). ``time`` is the join (the instance's start while Webex does
+    not know it yet). ``external`` is decided by the stream (the participant's e-mail is not the org's:
+    ended meetings carry no ``orgId``); ``anonymous`` when there is no e-mail (a phone-only caller).
+    """
+    pid = record.get("id") or None
+    email = record.get("email") or None
+    joined_raw = record.get("joinedTime")
+    joined, left = _known(joined_raw), _known(record.get("leftTime"))
+    state = record.get("state") or None
+    duration = None
+    if joined and left:
+        duration = max(0, int((parse_time(left) - parse_time(joined)).total_seconds()))
+    devices = record.get("devices")
+    first_device = devices[0] if isinstance(devices, list) and devices and isinstance(devices[0], Mapping) else {}
+    instance = meeting.get("instance") or record.get("meetingId")
+    return new_event(
+        id=event_id(
+            PROVIDER,
+            "participants",
+            instance,
+            pid,
+            joined_raw,
+            None if pid else email,
+            None if pid else record.get("displayName"),
+        ),
+        time=joined or meeting.get("start") or EPOCH_TIME,
+        provider=PROVIDER,
+        tenant=tenant,
+        stream="participants",
+        category=Category.PARTICIPANT,
+        action="participant.waiting_room" if state == "lobby" else "participant.session",
+        outcome=Outcome.SUCCESS,
+        vendor_action=state,
+        actor={
+            "id": None,
+            "email": email,
+            "name": record.get("displayName") or None,
+            "ip": None,
+            "client": first_device.get("deviceType") or None,
+            "client_version": None,
+            "external": external,
+            "anonymous": True if email is None else None,
+        },
+        target={"type": "meeting", "id": meeting.get("id"), "name": meeting.get("topic"), "email": None},
+        meeting=dict(meeting),
+        session={"start": joined, "end": left, "duration_seconds": duration, "status": state, "participant_id": pid},
+        raw=dict(record),
+    )
+
+
+# -- HTTP -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a Webex list: its items, the (repaired) next link, and the URL that was read."""
+
+    items: list[dict[str, Any]]
+    next_url: str | None
+    url: str
+
+
+class WebexLogClient:
+    """The log streams' access to one Webex org: Link-paged GETs, the org id, who is internal."""
+
+    def __init__(self, provider: WebexProvider) -> None:
+        self.provider = provider
+        self.http = provider.http
+        self.settings = provider.settings
+        self._lock = threading.Lock()
+        self._org: str | None = None
+        self._internal: set[str] = set()  # e-mail domains of the org's people
+        self._looked_up: dict[str, bool] = {}  # e-mail -> external, for addresses of other domains
+
+    def org_id(self) -> str:
+        """The org the streams read (``orgId`` of the audit endpoints, and the tenant of the events):
+        ``target_org_id`` when configured, else the org of the token's person (``GET /people/me``)."""
+        with self._lock:
+            if self._org is not None:
+                return self._org
+        me: Any = None
+        for attempt in range(1, ORG_LOOKUP_ATTEMPTS + 1):
+            try:
+                me = self.http.json("GET", "/people/me", bucket=PEOPLE)
+                break
+            except NotFoundError:  # a service app's machine account is not a person
+                break
+            except (RateLimitedError, UnavailableError, TransportError) as exc:
+                # Outlived HttpCore's own retries; the streams cannot even be named without the org.
+                if attempt == ORG_LOOKUP_ATTEMPTS or (isinstance(exc, RateLimitedError) and exc.scope == "daily"):
+                    raise
+                delay = min(60.0, 2.0 ** (attempt - 1))
+                retry_at = getattr(exc, "retry_at", None)
+                if retry_at is not None:
+                    delay = max(delay, (retry_at - self.provider.clock.now()).total_seconds())
+                self.provider.clock.sleep(delay)
+        org = self.settings.target_org_id or (me or {}).get("orgId")
+        if not isinstance(org, str) or not org:
+            raise ConfigurationError(
+                "webex: cannot tell which organization to read audit logs of; set target_org_id in [webex]"
+            )
+        emails = (me or {}).get("emails") or []
+        with self._lock:
+            self._org = org
+            self._internal.update(d for d in map(_domain, emails) if d and d not in SHARED_DOMAINS)
+        return org
+
+    def page(self, path: str, params: Mapping[str, Any], cursor: str | None) -> ListPage:
+        """The page at ``cursor`` (a next link), or the first page of ``path`` with ``params``."""
+        sent = {k: str(v) for k, v in params.items() if v is not None}
+        if cursor is None:
+            response = self.http.request("GET", path, params=sent, bucket=DEFAULT)
+        else:
+            try:
+                response = self.http.request("GET", cursor, bucket=DEFAULT)
+            except InvalidRequestError as exc:
+                raise CursorExpiredError(
+                    f"Webex refused a saved next link of {path} ({exc.message}); reading the window again",
+                    provider=PROVIDER,
+                    status=exc.status,
+                    tracking_id=exc.tracking_id,
+                ) from exc
+        body = _json(response)
+        items = body.get("items") if isinstance(body, dict) else None
+        found = next_link(response)
+        return ListPage(
+            items=[i for i in items if isinstance(i, dict)] if isinstance(items, list) else [],
+            next_url=repair_next_url(found, sent, self.settings.base_url) if found else None,
+            url=str(response.request.url),
+        )
+
+    def pages(self, path: str, params: Mapping[str, Any], cursor: str | None = None) -> Iterator[ListPage]:
+        """Every page from ``cursor`` (or the first), following next links; a repeated link is an error."""
+        seen: set[str] = set()
+        while True:
+            page = self.page(path, params, cursor)
+            yield page
+            if page.next_url is None:
+                return
+            if page.next_url in seen or page.next_url == cursor:
+                raise CursorExpiredError(f"Webex repeated a next link of {path}", provider=PROVIDER)
+            seen.add(page.next_url)
+            cursor = page.next_url
+
+    def is_external(self, email: str | None, host_email: str | None = None) -> bool | None:
+        """Whether ``email`` belongs to someone outside the org (``None``: no e-mail, or unknown).
+
+        Ended meetings' participants carry no ``orgId``, so: the domains of the org's people known so far
+        (the token's person, the hosts) are internal; any other address is looked up once with
+        ``GET /people?email=`` and is internal when Webex has that person in this org - which also makes
+        its domain internal, unless it is a webmail domain.
+        """
+        domain = _domain(email)
+        if email is None or domain is None:
+            return None
+        key = email.strip().lower()
+        host_domain = _domain(host_email)
+        with self._lock:
+            if host_domain and host_domain not in SHARED_DOMAINS:
+                self._internal.add(host_domain)
+            if domain in self._internal:
+                return False
+            known = self._looked_up.get(key)
+        if known is not None:
+            return known
+        try:
+            body = self.http.json("GET", "/people", params={"email": email}, bucket=PEOPLE)
+        except (PermissionDeniedError, NotFoundError, InvalidRequestError):
+            return None
+        items = body.get("items") if isinstance(body, dict) else None
+        org = self.org_id()
+        inside = any(isinstance(p, dict) and p.get("orgId") == org for p in items or [])
+        with self._lock:
+            if inside and domain not in SHARED_DOMAINS:
+                self._internal.add(domain)
+            if len(self._looked_up) >= _LOOKUP_CACHE:
+                self._looked_up.pop(next(iter(self._looked_up)))
+            self._looked_up[key] = not inside
+        return not inside
+
+
+def _json(response: httpx.Response) -> Any:
+    if not response.content:
+        return {}
+    try:
+        return response.json()
+    except ValueError:
+        raise UnavailableError(
+            f"GET {response.request.url.path} returned a body that is not JSON",
+            provider=PROVIDER,
+            status=response.status_code,
+        ) from None
+
+
+_clients: weakref.WeakKeyDictionary[Any, WebexLogClient] = weakref.WeakKeyDictionary()
+_clients_lock = threading.Lock()
+
+
+def log_client(provider: WebexProvider) -> WebexLogClient:
+    """The one :class:`WebexLogClient` of ``provider`` (its streams share the org and the lookups)."""
+    with _clients_lock:
+        client = _clients.get(provider)
+        if client is None:
+            client = _clients[provider] = WebexLogClient(provider)
+        return client
+
+
+# -- streams ----------------------------------------------------------------------------------------------
+
+
+class WebexStream(BaseLogStream):
+    provider = PROVIDER
+    align = timedelta(days=1)
+    retention = RETENTION
+    overlap = timedelta(days=1)
+    pii_keys: Mapping[str, str] = {}
+
+    def __init__(self, client: WebexLogClient) -> None:
+        self.client = client
+        self.tenant = client.org_id()
+
+
+class _AuditStream(WebexStream):
+    max_span = AUDIT_WINDOW
+    path = ""
+    first_param = ""
+    last_param = ""
+    page_max = 0
+
+    def map(self, record: Mapping[str, Any], fallback: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def params(self, window: Window) -> dict[str, Any]:
+        return {"orgId": self.tenant, self.first_param: _ms(window.start - EDGE), self.last_param: _ms(window.end),
+                "max": self.page_max}  # fmt: skip
+
+    def pages(self, window: Window, resume: Resume) -> Iterator[LogPage]:
+        fallback = format_time(window.start)
+        for page in self.client.pages(self.path, self.params(window), resume.cursor):
+            yield LogPage([self.map(item, fallback) for item in page.items], page.next_url)
+
+
+class AdminAuditStream(_AuditStream):
+    name = "admin_audit"
+    description = "Control Hub admin audit events (/adminAudit/events)"
+    categories: tuple[Category, ...] = (
+        Category.AUTHENTICATION, Category.SETTING_CHANGE, Category.ROLE_CHANGE, Category.USER_CHANGE, Category.OTHER,
+    )  # fmt: skip
+    path = "/adminAudit/events"
+    first_param, last_param = "from", "to"
+    page_max = ADMIN_AUDIT_MAX
+    pii_keys = PII_KEYS["admin_audit"]
+
+    def map(self, record: Mapping[str, Any], fallback: str) -> dict[str, Any]:
+        return admin_audit_event(record, self.tenant, fallback)
+
+
+class SecurityAuditStream(_AuditStream):
+    name = "security_audit"
+    description = "users' sign-ins and sign-outs (/admin/securityAudit/events; Pro Pack)"
+    categories: tuple[Category, ...] = (Category.AUTHENTICATION,)
+    path = "/admin/securityAudit/events"
+    first_param, last_param = "startTime", "endTime"
+    page_max = SECURITY_AUDIT_MAX
+    pii_keys = PII_KEYS["security_audit"]
+
+    def map(self, record: Mapping[str, Any], fallback: str) -> dict[str, Any]:
+        return security_audit_event(record, self.tenant, fallback)
+
+    def pages(self, window: Window, resume: Resume) -> Iterator[LogPage]:
+        try:
+            yield from super().pages(window, resume)
+        except (PermissionDeniedError, NotFoundError) as exc:
+            raise SecurityAuditUnavailableError(
+                f"Webex refused the security audit events ({exc.message}). They need Pro Pack, Control Hub's "
+                "'Allow user authentication data', and a token with audit:events_read authorized by a Full "
+                "Admin. Only this stream is affected and nothing was marked collected: once enabled, the next "
+                "run reads its past year. Leave it out meanwhile with --stream admin_audit --stream participants",
+                provider=PROVIDER,
+                status=exc.status,
+                vendor_code=exc.vendor_code,
+                tracking_id=exc.tracking_id,
+            ) from exc
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """Where the participants stream is in a window: the ranges of instances still to list (the first
+    being listed), the listing page being read (``None``: its first), and how many instances the
+    listing served before that page. Saved as the window's cursor."""
+
+    ranges: tuple[tuple[datetime, datetime], ...]
+    url: str | None = None
+    listed: int = 0
+
+    def dump(self) -> str:
+        return json.dumps({"ranges": [[a.isoformat(), b.isoformat()] for a, b in self.ranges], "url": self.url,
+                           "listed": self.listed})  # fmt: skip
+
+    @classmethod
+    def load(cls, cursor: str | None, window: Window) -> _Listing:
+        if cursor is None:
+            return cls(((window.start, window.end),))
+        try:
+            data = json.loads(cursor)
+            ranges = tuple((datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in data["ranges"])
+            return cls(ranges, data.get("url"), int(data.get("listed") or 0))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CursorExpiredError("unreadable participants cursor; reading the window again",
+                                     provider=PROVIDER) from exc  # fmt: skip
+
+
+class ParticipantStream(WebexStream):
+    """Participants of the meetings that ended in each day.
+
+    Per window: the org's ended instances (``GET /meetings?meetingType=meeting&state=ended``), each
+    instance's participants read in full is a unit (``meeting:<instance id>``) that a resumed window
+    skips. Webex lists at most 10,000 instances per listing: a range that reaches the cap is listed
+    again in halves (instances already read are skipped). Ended instances appear about 15 minutes after
+    they end and may last up to a day, so two days are re-read on the next run.
+    """
+
+    name = "participants"
+    description = "participants of ended meetings (/meetingParticipants)"
+    categories: tuple[Category, ...] = (Category.PARTICIPANT,)
+    max_span = timedelta(days=1)
+    overlap = timedelta(days=2)
+    pii_keys = PII_KEYS["participants"]
+    instance_cap = INSTANCE_LIST_CAP
+    meetings_max = MEETINGS_MAX
+    participants_max = PARTICIPANTS_MAX
+
+    def _list_params(self, lo: datetime, hi: datetime) -> dict[str, Any]:
+        return {"meetingType": "meeting", "state": "ended", "from": _seconds(lo), "to": _seconds(hi),
+                "max": self.meetings_max, "siteUrl": self.client.settings.site_url}  # fmt: skip
+
+    def pages(self, window: Window, resume: Resume) -> Iterator[LogPage]:
+        state = _Listing.load(resume.cursor, window)
+        done = set(resume.units)
+        batch: list[dict[str, Any]] = []
+        completes: list[str] = []
+        while state.ranges:
+            lo, hi = state.ranges[0]
+            listed = state.listed
+            for page in self.client.pages("/meetings", self._list_params(lo, hi), state.url):
+                here = _Listing(state.ranges, page.url, listed)  # resuming re-reads this listing page
+                listed += len(page.items)
+                for item in page.items:
+                    unit = f"meeting:{item.get('id')}"
+                    if not item.get("id") or unit in done:
+                        continue
+                    for events, complete in self._participants(item):
+                        batch += events
+                        if complete:
+                            completes.append(unit)
+                            done.add(unit)
+                        if len(batch) >= PAGE_EVENTS:
+                            yield LogPage(batch, here.dump(), completes)
+                            batch, completes = [], []
+            rest = state.ranges[1:]
+            if listed >= self.instance_cap:
+                if hi - lo > MIN_SPLIT:
+                    middle = lo + ((hi - lo) / 2 // timedelta(seconds=1)) * timedelta(seconds=1)
+                    rest = ((lo, middle), (middle, hi), *rest)
+                else:
+                    log.warning(
+                        "webex: %d ended meetings between %s and %s reach Webex's listing cap; meetings past "
+                        "the cap in that range cannot be listed", listed, lo.isoformat(), hi.isoformat(),
+                    )  # fmt: skip
+            state = _Listing(rest)
+        yield LogPage(batch, None, completes)
+
+    def _participants(self, item: Mapping[str, Any]) -> Iterator[tuple[list[dict[str, Any]], bool]]:
+        """(events, whether the instance is complete) per page of one ended instance's participants."""
+        context = meeting_context(item)
+        params: dict[str, Any] = {"meetingId": item["id"], "max": self.participants_max}
+        start, end = context.get("start"), context.get("end")
+        if start and end:
+            params["joinTimeFrom"] = _ms(parse_time(start) - JOIN_MARGIN)
+            params["joinTimeTo"] = _ms(parse_time(end) + JOIN_MARGIN)
+        host = context.get("host_email")
+        try:
+            for page in self.client.pages("/meetingParticipants", params):
+                events = [
+                    participant_event(p, self.tenant, context, external=self.client.is_external(p.get("email"), host))
+                    for p in page.items
+                ]
+                yield events, page.next_url is None
+        except NotFoundError:
+            # Webex no longer has the instance: nothing is left to collect from it.
+            yield [], True
+
+
+def log_streams(provider: WebexProvider) -> list[LogStream]:
+    """The Webex org's log streams (``Provider.log_streams()`` finds this function)."""
+    client = log_client(provider)
+    return [AdminAuditStream(client), SecurityAuditStream(client), ParticipantStream(client)]
+
+
+__all__ = [
+    "PII_KEYS",
+    "AdminAuditStream",
+    "ParticipantStream",
+    "SecurityAuditStream",
+    "SecurityAuditUnavailableError",
+    "WebexLogClient",
+    "admin_audit_event",
+    "classify_admin",
+    "log_client",
+    "log_streams",
+    "meeting_context",
+    "parse_changes",
+    "participant_event",
+    "security_audit_event",
+]

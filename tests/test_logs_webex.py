@@ -1,0 +1,850 @@
+"""Webex log streams: golden mappings of spec-shaped records, and the collector against FakeWebex
+(incremental, lossless under faults: the stored set is exactly the served set every time)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from confkit.http.clock import FakeClock
+from confkit.logs import LogEvent, LogStore, export, fetch, read
+from confkit.logs.engine import Collector
+from confkit.logs.export import ocsf_missing, to_ocsf
+from confkit.logs.store import StreamKey
+from confkit.providers.webex import WebexProvider
+from confkit.providers.webex.logs import (
+    PII_KEYS,
+    ParticipantStream,
+    admin_audit_event,
+    classify_admin,
+    meeting_context,
+    parse_changes,
+    participant_event,
+    security_audit_event,
+)
+from confkit.sandbox import Sandbox, build_district
+from confkit.testing.webex import FakeWebex
+
+START = datetime(2026, 1, 14, 12, 0, tzinfo=UTC)
+SPECS = Path(__file__).resolve().parents[2] / "shared" / "specs" / "webex"
+# The spec's example org (webex-admin.json, List Admin Audit Events).
+ORG = "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi85NmFiYzJhYS0zZGNjLTExZTUtYTE1Mi1mZTM0ODE5Y2RjOWE"
+
+
+class Crash(BaseException):
+    """Stands for the process dying: nothing catches it, nothing after it runs."""
+
+
+class Hooked(httpx.BaseTransport):
+    """Passes requests to the fake, calling ``hook(request, n)`` before the n-th (1-based)."""
+
+    def __init__(self, fake: FakeWebex, hook: Callable[[httpx.Request, int], None]) -> None:
+        self.fake, self.hook, self.count = fake, hook, 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.count += 1
+        self.hook(request, self.count)
+        return self.fake.handle_request(request)
+
+
+# -- golden: records exactly as the spec shapes them -> normalized events -----------------------------------
+
+#: The example item of GET /adminAudit/events in webex-admin.json, verbatim.
+SPEC_ADMIN_EVENT: dict[str, Any] = {
+    "data": {
+        "actorOrgName": "Acme Inc.",
+        "targetName": "Acme Inc.",
+        "eventDescription": "An Admin logged in",
+        "actorName": "Joe Smith",
+        "actorEmail": "joe@example.com",
+        "adminRoles": ["User"],
+        "trackingId": "ATLAS_6f23a878-bcd4-c204-a4db-e701b42b0e5c_0",
+        "targetType": "TargetResourceType.ORG",
+        "targetId": "NWIzZTBiZDgtZjg4Ni00MjViLWIzMTgtYWNlYjliN2EwZGFj",
+        "eventCategory": "EventCategory.LOGINS",
+        "actorUserAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_14_0) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/71.0.3578.98 Safari/537.36",
+        "actorIp": "128.107.241.191",
+        "targetOrgId": ORG,
+        "actionText": "Joe Smith logged into organization Acme Inc.",
+        "targetOrgName": "Acme Inc.",
+    },
+    "created": "2019-01-02T16:58:36.845Z",
+    "actorOrgId": ORG,
+    "id": "MjQ0ODhiZTYtY2FiMS00ZGRkLTk0NWQtZDFlYjkzOGQ4NGUy",
+    "actorId": "MjQ4Njg2OTYtYWMwZC00ODY4LWJkMjEtZGUxZDc4MzhjOTdm",
+}
+#: The example item of GET /admin/securityAudit/events in webex-admin.json, verbatim.
+SPEC_SECURITY_EVENT: dict[str, Any] = {
+    "data": {
+        "actorOrgName": "Acme Inc.",
+        "eventDescription": "An Admin logged in",
+        "actorName": "Joe Smith",
+        "actorEmail": "joe@example.com",
+        "actorUserAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_14_0) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/71.0.3578.98 Safari/537.36",
+        "trackingId": "ATLAS_6f23a878-bcd4-c204-a4db-e701b42b0e5c_0",
+        "eventCategory": "LOGINS",
+        "actorIp": "128.107.241.191",
+        "actionText": "Joe Smith logged into organization Acme Inc.",
+    },
+    "created": "2019-01-02T16:58:36.845Z",
+    "actorOrgId": ORG,
+    "id": "MjQ0ODhiZTYtY2FiMS00ZGRkLTk0NWQtZDFlYjkzOGQ4NGUy",
+    "actorId": "Y2lzY29zcGFyazovL3VzL1BFT1BMRS82ZWVmOGE4ZS1lNzg3LTQzMWUtOWM3ZC1hOGVjZmU1MjM5Nzc",
+}
+#: The example item of GET /meetingParticipants in webex-meeting.json, verbatim.
+SPEC_PARTICIPANT: dict[str, Any] = {
+    "id": "560d7b784f5143e3be2fc3064a5c4999_3c2e2338-e950-43bf-b588-573773ee43d1",
+    "orgId": "1eb65fdf-9643-417f-9974-ad72cae0e10f",
+    "host": True,
+    "coHost": False,
+    "spaceModerator": False,
+    "email": "joeDoe@cisco.com",
+    "displayName": "Joe Doe",
+    "invitee": False,
+    "muted": False,
+    "meetingStartTime": "2020-10-02T17:31:00Z",
+    "video": "on",
+    "state": "lobby",
+    "breakoutSessionId": "2e373567-465b-8530-a18a-7025e1871d40",
+    "joinedTime": "2022-10-25T09:00:00Z",
+    "leftTime": "2022-10-25T09:30:00Z",
+    "siteUrl": "example.webex.com",
+    "meetingId": "3a688f62840346e8b87dde2b50703511_I_197977258267247872",
+    "hostEmail": "janeDoe@cisco.com",
+    "devices": [
+        {
+            "correlationId": "8ccced6c-b812-4dff-a5dd-4c5c28f8d47d",
+            "deviceType": "webex_meeting_center_mac",
+            "audioType": "pstn",
+            "joinedTime": "2019-04-23T17:31:00.000Z",
+            "leftTime": "2019-04-23T17:32:00.000Z",
+            "durationSecond": 60,
+            "callType": "callIn",
+            "phoneNumber": "745273328",
+        }
+    ],
+    "breakoutSessionsAttended": [
+        {
+            "id": "c84ba778-2f46-4dc6-9459-398694732d70",
+            "name": "Breakout session 1",
+            "joinedTime": "2022-10-25T09:05:00Z",
+            "leftTime": "2022-10-25T09:10:00Z",
+        }
+    ],
+    "sourceId": "cisco",
+}
+#: An ended instance as GET /meetings?meetingType=meeting lists it (MeetingObjectForListMeeting fields).
+INSTANCE: dict[str, Any] = {
+    "id": "3a688f62840346e8b87dde2b50703511_I_197977258267247872",
+    "meetingSeriesId": "3a688f62840346e8b87dde2b50703511",
+    "scheduledMeetingId": "3a688f62840346e8b87dde2b50703511_20221025T090000Z",
+    "meetingNumber": "123456789",
+    "title": "Biology - P2",
+    "meetingType": "meeting",
+    "state": "ended",
+    "timezone": "UTC",
+    "start": "2022-10-25T09:00:00Z",
+    "end": "2022-10-25T09:50:00Z",
+    "hostUserId": "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9jNDk0",
+    "hostDisplayName": "Jane Doe",
+    "hostEmail": "janeDoe@cisco.com",
+    "siteUrl": "example.webex.com",
+    "scheduledType": "meeting",
+}
+
+
+def _spec(name: str) -> dict[str, Any]:
+    return dict(json.loads((SPECS / name).read_text()))
+
+
+@pytest.mark.skipif(not SPECS.exists(), reason="the shared Webex specs are not checked out next to the repo")
+def test_the_golden_records_are_the_specs_own_examples() -> None:
+    admin = _spec("webex-admin.json")["paths"]
+    meeting = _spec("webex-meeting.json")["paths"]
+
+    def example(paths: dict[str, Any], path: str) -> dict[str, Any]:
+        content = paths[path]["get"]["responses"]["200"]["content"]
+        return dict(next(iter(content.values()))["example"]["items"][0])
+
+    assert example(admin, "/adminAudit/events") == SPEC_ADMIN_EVENT
+    assert example(admin, "/admin/securityAudit/events") == SPEC_SECURITY_EVENT
+    assert example(meeting, "/meetingParticipants") == SPEC_PARTICIPANT
+
+
+def test_admin_audit_sign_in_of_the_spec_example() -> None:
+    event = admin_audit_event(SPEC_ADMIN_EVENT, ORG)
+    LogEvent.model_validate(event)
+    assert {k: v for k, v in event.items() if k not in ("id", "raw")} == {
+        "time": "2019-01-02T16:58:36.845000Z",
+        "provider": "webex",
+        "tenant": ORG,
+        "stream": "admin_audit",
+        "category": "authentication",
+        "action": "sign_in",
+        "outcome": "success",
+        "vendor_action": "An Admin logged in",
+        "vendor_category": "LOGINS",
+        "actor": {
+            "id": "MjQ4Njg2OTYtYWMwZC00ODY4LWJkMjEtZGUxZDc4MzhjOTdm",
+            "email": "joe@example.com",
+            "name": "Joe Smith",
+            "ip": "128.107.241.191",
+            "client": SPEC_ADMIN_EVENT["data"]["actorUserAgent"],
+            "client_version": None,
+            "external": False,
+            "anonymous": False,
+        },
+        "target": {"type": "account", "id": "NWIzZTBiZDgtZjg4Ni00MjViLWIzMTgtYWNlYjliN2EwZGFj", "name": "Acme Inc.",
+                   "email": None},
+        "meeting": None,
+        "session": None,
+        "changes": [],
+        "detail": "Joe Smith logged into organization Acme Inc.",
+        "redacted": [],
+    }  # fmt: skip
+    assert event["raw"] == SPEC_ADMIN_EVENT
+    # The id is Webex's id: the same record always, another org's reading of it too; another id differs.
+    assert event["id"] == admin_audit_event(dict(SPEC_ADMIN_EVENT), "another-org")["id"]
+    assert event["id"] != admin_audit_event({**SPEC_ADMIN_EVENT, "id": "other"}, ORG)["id"]
+    # A partner's admin (another actorOrgId) acting on this org is external.
+    partner = admin_audit_event({**SPEC_ADMIN_EVENT, "actorOrgId": "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi9wYXJ0bmVy"},
+                                ORG)  # fmt: skip
+    assert partner["actor"]["external"] is True
+
+
+def _admin(category: str, description: str, action_text: str, **data: Any) -> dict[str, Any]:
+    record = json.loads(json.dumps(SPEC_ADMIN_EVENT))
+    record["data"] |= {"eventCategory": f"EventCategory.{category}", "eventDescription": description,
+                       "actionText": action_text, **data}  # fmt: skip
+    return dict(record)
+
+
+def test_a_weakened_site_setting_becomes_structured_changes() -> None:
+    record = _admin(
+        "MEETING_SITE_SETTINGS",
+        "Meeting site settings were changed",
+        "Joe Smith changed the settings of site acme.webex.com: Join Before Host changed from false to true; "
+        "Audio Before Host changed from false to true",
+        targetType="TargetResourceType.SITE", targetId="acme.webex.com", targetName="acme.webex.com",
+    )  # fmt: skip
+    event = admin_audit_event(record, ORG)
+    LogEvent.model_validate(event)
+    assert (event["category"], event["action"], event["outcome"]) == ("setting_change", "setting.update", "success")
+    assert event["target"] == {"type": "site", "id": "acme.webex.com", "name": "acme.webex.com", "email": None}
+    assert event["changes"] == [
+        {"section": None, "field": "Join Before Host", "from": "false", "to": "true"},
+        {"section": None, "field": "Audio Before Host", "from": "false", "to": "true"},
+    ]
+    ocsf = to_ocsf(event)
+    assert ocsf["class_uid"] == 3004 and ocsf["activity_id"] == 3 and not ocsf_missing(ocsf)
+    assert ocsf["entity"]["name"] == "Join Before Host" and ocsf["entity_result"]["data"]["value"] == "true"
+
+
+def test_a_role_given_to_a_user_is_a_role_change_of_that_user() -> None:
+    record = _admin(
+        "USERS",
+        "A user's roles were changed",
+        "Joe Smith changed the roles of ada@acme.example: Roles changed from User to Full Administrator",
+        targetType="TargetResourceType.USER", targetId="YWRh", targetName="Ada Adams",
+    )  # fmt: skip
+    event = admin_audit_event(record, ORG)
+    assert (event["category"], event["action"]) == ("role_change", "role.change")
+    assert event["target"] == {"type": "user", "id": "YWRh", "name": "Ada Adams", "email": "ada@acme.example"}
+    assert event["changes"] == [{"section": None, "field": "role", "from": "User", "to": "Full Administrator"}]
+    ocsf = to_ocsf(event)
+    assert (ocsf["class_uid"], ocsf["activity_id"], ocsf["privileges"]) == (3005, 1, ["Full Administrator"])
+    assert not ocsf_missing(ocsf)
+
+
+def test_user_changes_failures_and_the_unknown() -> None:
+    created = admin_audit_event(_admin("USERS", "A user was created", "Joe Smith created the user new@acme.example",
+                                       targetType="TargetResourceType.USER", targetId="bmV3",
+                                       targetName="New Student"), ORG)  # fmt: skip
+    assert (created["category"], created["action"]) == ("user_change", "user.create")
+    assert created["target"]["email"] == "new@acme.example"
+    failed = admin_audit_event(
+        _admin("USERS", "A user was updated", "Joe Smith updated the user ada@acme.example",
+               targetType="TargetResourceType.USER", errorCode="WXC-25058",
+               errorMessage="WXC-25058 Extension cannot be less than 2 or greater than 6 characters"),
+        ORG,
+    )  # fmt: skip
+    assert (failed["action"], failed["outcome"]) == ("user.update", "failure")
+    assert failed["detail"].endswith("(WXC-25058 Extension cannot be less than 2 or greater than 6 characters)")
+    logout = admin_audit_event(_admin("LOGOUT", "An Admin logged out", "Joe Smith logged out"), ORG)
+    assert (logout["category"], logout["action"]) == ("authentication", "sign_out")
+    odd = admin_audit_event(_admin("DEVICES", "A device was deleted", "Joe Smith deleted Room Kit 12",
+                                   targetType="TargetResourceType.DEVICE"), ORG)  # fmt: skip
+    assert (odd["category"], odd["action"], odd["target"]["type"]) == ("other", "devices.delete", "device")
+    assert odd["raw"]["data"]["actionText"] == "Joe Smith deleted Room Kit 12"  # nothing is dropped
+    for event in (created, failed, logout, odd):
+        LogEvent.model_validate(event)
+        assert not ocsf_missing(to_ocsf(event))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A: Field One changed from on to off", [("Field One", "on", "off")]),
+        ("Field was changed from 'a b' to \"c\".", [("Field", "a b", "c")]),
+        ("X updated site s: Require login: from false to true", [("Require login", "false", "true")]),
+        ("Setting set from 8 to 6; Other updated from  to 1", [("Setting", "8", "6"), ("Other", "", "1")]),
+        ("Joe Smith moved Ada from group A to group B", []),
+        ("Joe Smith logged into organization Acme Inc.", []),
+        ("", []),
+    ],
+)
+def test_parse_changes(text: str, expected: list[tuple[str, str, str]]) -> None:
+    assert [(c["field"], c["from"], c["to"]) for c in parse_changes(text)] == expected
+
+
+def test_classify_admin_reads_categories_and_descriptions() -> None:
+    assert classify_admin("LOGINS", "ORG", "", "", []) == ("authentication", "sign_in")
+    assert classify_admin("USERS", "USER", "A user was deactivated", "", []) == ("user_change", "user.deactivate")
+    assert classify_admin("USERS", "USER", "A user was activated", "", []) == ("user_change", "user.activate")
+    assert classify_admin("ROLES", "ROLE", "Role created", "", []) == ("role_change", "role.create")
+    assert classify_admin("ORG_SETTINGS", "ORG", "Org settings updated", "", []) == ("setting_change",
+                                                                                      "setting.update")  # fmt: skip
+
+
+def test_security_audit_sign_in_of_the_spec_example_and_a_sign_out() -> None:
+    event = security_audit_event(SPEC_SECURITY_EVENT, ORG)
+    LogEvent.model_validate(event)
+    assert (event["stream"], event["category"], event["action"], event["outcome"]) == (
+        "security_audit", "authentication", "sign_in", "success",
+    )  # fmt: skip
+    assert event["time"] == "2019-01-02T16:58:36.845000Z" and event["vendor_category"] == "LOGINS"
+    assert event["actor"] == {
+        "id": SPEC_SECURITY_EVENT["actorId"], "email": "joe@example.com", "name": "Joe Smith", "ip": "128.107.241.191",
+        "client": SPEC_SECURITY_EVENT["data"]["actorUserAgent"], "client_version": None, "external": False,
+        "anonymous": False,
+    }  # fmt: skip
+    assert event["target"] is None and event["raw"] == SPEC_SECURITY_EVENT
+    # Same Webex id, other stream: another event (the id is per stream).
+    assert event["id"] != admin_audit_event(SPEC_ADMIN_EVENT, ORG)["id"]
+    out = json.loads(json.dumps(SPEC_SECURITY_EVENT))
+    out["data"]["eventCategory"] = "LOGOUT"
+    out["id"] = "b3V0"
+    assert security_audit_event(out, ORG)["action"] == "sign_out"
+    ocsf = to_ocsf(event)
+    assert (ocsf["class_uid"], ocsf["activity_id"]) == (3002, 1) and not ocsf_missing(ocsf)
+
+
+def test_the_spec_participant_left_waiting_in_the_lobby() -> None:
+    context = meeting_context(INSTANCE)
+    assert context == {
+        "id": "3a688f62840346e8b87dde2b50703511", "instance": INSTANCE["id"], "code": "123456789",
+        "topic": "Biology - P2", "host_id": "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9jNDk0", "host_email": "janeDoe@cisco.com",
+        "start": "2022-10-25T09:00:00.000000Z", "end": "2022-10-25T09:50:00.000000Z",
+    }  # fmt: skip
+    event = participant_event(SPEC_PARTICIPANT, ORG, context, external=False)
+    LogEvent.model_validate(event)
+    assert {k: v for k, v in event.items() if k not in ("id", "raw")} == {
+        "time": "2022-10-25T09:00:00.000000Z",
+        "provider": "webex",
+        "tenant": ORG,
+        "stream": "participants",
+        "category": "participant",
+        "action": "participant.waiting_room",
+        "outcome": "success",
+        "vendor_action": "lobby",
+        "vendor_category": None,
+        "actor": {"id": None, "email": "joeDoe@cisco.com", "name": "Joe Doe", "ip": None,
+                  "client": "webex_meeting_center_mac", "client_version": None, "external": False, "anonymous": None},
+        "target": {"type": "meeting", "id": "3a688f62840346e8b87dde2b50703511", "name": "Biology - P2",
+                   "email": None},
+        "meeting": context,
+        "session": {"start": "2022-10-25T09:00:00.000000Z", "end": "2022-10-25T09:30:00.000000Z",
+                    "duration_seconds": 1800, "status": "lobby", "participant_id": SPEC_PARTICIPANT["id"]},
+        "changes": [],
+        "detail": None,
+        "redacted": [],
+    }  # fmt: skip
+    assert event["raw"] == SPEC_PARTICIPANT
+    joined = participant_event({**SPEC_PARTICIPANT, "state": "end"}, ORG, context)
+    assert joined["action"] == "participant.session" and joined["id"] == event["id"]  # same stay, same id
+    ocsf = to_ocsf(joined)
+    assert (ocsf["class_uid"], ocsf["activity_name"], ocsf["duration"]) == (6001, "Join", 1_800_000)
+    assert not ocsf_missing(ocsf)
+
+
+def test_a_phone_caller_whose_times_webex_does_not_know_yet() -> None:
+    context = meeting_context(INSTANCE)
+    record = {"id": "3a68_9f0c", "displayName": "Call-in User_2", "state": "end", "meetingId": INSTANCE["id"],
+              "joinedTime": "1970-01-01T00:00:00.000Z", "leftTime": "1970-01-01T00:00:00.000Z",
+              "devices": [{"deviceType": "tp_phone", "audioType": "pstn", "callType": "callIn"}]}  # fmt: skip
+    event = participant_event(record, ORG, context)
+    LogEvent.model_validate(event)
+    assert event["time"] == context["start"]  # the instance's start, not 1970
+    assert event["session"] | {"participant_id": None} == {"start": None, "end": None, "duration_seconds": None,
+                                                            "status": "end", "participant_id": None}  # fmt: skip
+    assert event["actor"]["anonymous"] is True and event["actor"]["external"] is None
+    # Once Webex knows the join it is another reading of the stay (its id follows the join time).
+    known = participant_event({**record, "joinedTime": "2022-10-25T09:01:00Z"}, ORG, context)
+    assert known["id"] != event["id"] and known["time"] == "2022-10-25T09:01:00.000000Z"
+
+
+def test_pii_keys_name_fields_of_the_spec() -> None:
+    assert set(PII_KEYS["admin_audit"]) <= set(SPEC_ADMIN_EVENT["data"]) | {"errorMessage"}
+    assert set(PII_KEYS["security_audit"]) <= set(SPEC_SECURITY_EVENT["data"])
+    assert set(PII_KEYS["participants"]) <= set(SPEC_PARTICIPANT)
+
+
+# -- FakeWebex serves the log endpoints as the spec shapes them ---------------------------------------------
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+ADMIN = "it.admin@district.example"
+
+
+def seeded(clock: FakeClock) -> FakeWebex:
+    """An org with 450 admin audit events, 2,500 sign-ins and -outs, and 30 ended classes over ~100 days
+    (one with 250 participants), plus the site's sign-in and a few outsiders."""
+    fake = FakeWebex(clock=clock, site_url="district.webex.com", org_name="District")
+    fake.add_person(ADMIN, "IT", "Admin", admin=True)
+    teachers = [fake.add_person(f"teacher{n}@staff.district.example", "T", str(n))["emails"][0] for n in range(4)]
+    students = [fake.add_person(f"s{n}@students.district.example", "S", str(n), host=False)["emails"][0]
+                for n in range(260)]  # fmt: skip
+    for n in range(450):
+        at = START - timedelta(days=300) + timedelta(hours=15 * n + 3, milliseconds=n)
+        if n % 9 == 0:
+            fake.add_admin_audit_event(
+                ADMIN, category="MEETING_SITE_SETTINGS", target_type="SITE", target_id="district.webex.com",
+                target_name="district.webex.com", description="Meeting site settings were changed",
+                action_text=f"IT Admin changed the settings of site district.webex.com: Setting {n} changed from "
+                            "false to true", at=at,
+            )  # fmt: skip
+        else:
+            fake.add_admin_audit_event(ADMIN, category="LOGINS", description="An Admin logged in",
+                                       action_text="IT Admin logged into organization District", at=at)  # fmt: skip
+    for n in range(2500):
+        who = (teachers + students)[n % 264]
+        at = START - timedelta(days=200) + timedelta(minutes=113 * n)
+        fake.add_security_audit_event(who, category="LOGINS" if n % 2 == 0 else "LOGOUT", at=at)
+    for n in range(30):
+        start = (START - timedelta(days=100) + timedelta(days=3 * n)).replace(hour=14, minute=0, second=0)
+        size = 250 if n == 7 else 12
+        people: list[dict[str, Any]] = [{"email": teachers[n % 4], "displayName": f"Teacher {n % 4}"}]
+        people += [{"email": students[(n + k) % 260], "displayName": f"Student {k}",
+                    "joinedTime": (start + timedelta(seconds=7 * k)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+                   for k in range(size)]  # fmt: skip
+        if n % 5 == 0:
+            people.append({"email": f"guest{n}@mail.example", "displayName": "Guest"})
+            people.append({"displayName": "Call-in User_1"})
+        fake.add_ended_meeting(teachers[n % 4], start=start, title=f"Class {n}", participants=people, key=n)
+    return fake
+
+
+@pytest.fixture
+def fake(clock: FakeClock) -> FakeWebex:
+    return seeded(clock)
+
+
+def connect(fake: FakeWebex) -> str:
+    return fake.authorize_integration("C-logs", "secret", ADMIN)
+
+
+def webex(fake: FakeWebex, clock: FakeClock, transport: httpx.BaseTransport | None = None,
+          refresh: str | None = None) -> WebexProvider:  # fmt: skip
+    settings = {
+        "client_id": "C-logs",
+        "client_secret": "secret",
+        "refresh_token": refresh or connect(fake),
+        "token_store": "memory",
+        "site_url": fake.site_url,
+        "rate_limits": {"default": 1000, "people": 1000},
+    }
+    return WebexProvider.from_settings(settings, client=httpx.Client(transport=transport or fake), clock=clock)
+
+
+def expected_ids(fake: FakeWebex) -> set[str]:
+    tenant = fake.org_id
+    ids = {admin_audit_event(r, tenant)["id"] for r in fake.log_records("admin_audit")}
+    ids |= {security_audit_event(r, tenant)["id"] for r in fake.log_records("security_audit")}
+    ids |= {participant_event(x["participant"], tenant, meeting_context(x["meeting"]))["id"]
+            for x in fake.log_records("participants")}  # fmt: skip
+    return ids
+
+
+def assert_exact(store: LogStore, fake: FakeWebex) -> None:
+    ids = list(store.ids())
+    assert len(ids) == len(set(ids)), "an event was stored twice"
+    assert set(ids) == expected_ids(fake)
+
+
+def api(fake: FakeWebex) -> httpx.Client:
+    with httpx.Client(transport=fake) as raw:
+        token = raw.post(
+            fake.TOKEN_URL,
+            data={
+                "grant_type": "refresh_token",
+                "client_id": "C-logs",
+                "client_secret": "secret",
+                "refresh_token": connect(fake),
+            },
+        )
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    return httpx.Client(transport=fake, base_url=fake.BASE_URL, headers=headers)
+
+
+def _schema_fields(spec: dict[str, Any], name: str) -> set[str]:
+    return set(spec["components"]["schemas"][name]["properties"])
+
+
+@pytest.mark.skipif(not SPECS.exists(), reason="the shared Webex specs are not checked out next to the repo")
+def test_every_field_the_fake_serves_exists_in_the_spec(fake: FakeWebex) -> None:
+    admin, meeting = _spec("webex-admin.json"), _spec("webex-meeting.json")
+    audit = fake.log_records("admin_audit") + fake.log_records("security_audit")
+    assert {k for r in audit for k in r} <= _schema_fields(admin, "AuditEvent")
+    assert {k for r in fake.log_records("admin_audit") for k in r["data"]} <= set(
+        admin["components"]["schemas"]["AuditEvent"]["properties"]["data"]["properties"]
+    )
+    assert {k for r in fake.log_records("security_audit") for k in r["data"]} <= set(
+        admin["components"]["schemas"]["SecurityAuditEvent"]["properties"]["data"]["properties"]
+    )
+    people = fake.log_records("participants")
+    assert {k for x in people for k in x["participant"]} <= _schema_fields(meeting, "Participant")
+    assert {k for x in people for d in x["participant"]["devices"] for k in d} <= _schema_fields(meeting, "Device")
+    assert {k for x in people for k in x["meeting"]} <= _schema_fields(meeting, "MeetingObjectForListMeeting")
+
+
+def test_the_fake_refuses_what_webex_refuses(fake: FakeWebex) -> None:
+    with api(fake) as client:
+        base = {"orgId": fake.org_id, "from": "2025-01-01T00:00:00.000Z", "to": "2026-01-10T00:00:00.000Z"}
+        assert client.get("/adminAudit/events", params=base).status_code == 400  # more than a year
+        assert (
+            client.get(
+                "/adminAudit/events", params={**base, "orgId": ORG, "from": "2025-06-01T00:00:00.000Z"}
+            ).status_code
+            == 403
+        )
+        assert client.get("/adminAudit/events", params={"orgId": fake.org_id}).status_code == 400
+        ok = client.get("/adminAudit/events", params={**base, "from": "2025-06-01T00:00:00.000Z", "max": 500})
+        assert ok.status_code == 200 and len(ok.json()["items"]) == 200  # max is clamped to 200
+        logins = client.get("/adminAudit/events", params={**base, "from": "2025-06-01T00:00:00.000Z",
+                                                          "eventCategories": "LOGINS"}).json()["items"]  # fmt: skip
+        assert logins and {r["data"]["eventCategory"] for r in logins} == {"EventCategory.LOGINS"}
+        assert client.get("/adminAudit/eventCategories").json() == {
+            "eventCategories": ["LOGINS", "LOGOUT", "MEETING_SITE_SETTINGS"]
+        }
+        instance = fake.log_records("participants")[0]["meeting"]["id"]
+        wide = {"meetingId": instance, "joinTimeFrom": "2025-01-01T00:00:00Z", "joinTimeTo": "2025-06-01T00:00:00Z"}
+        assert client.get("/meetingParticipants", params=wide).status_code == 400  # more than 90 days
+        assert client.get("/meetingParticipants", params={"meetingId": "nope"}).status_code == 404
+        with pytest.raises(NotImplementedError):
+            client.get("/meetingParticipants", params={"meetingId": instance, "breakoutSessionId": "x"})
+        fake.security_audit_available = False
+        refused = client.get("/admin/securityAudit/events",
+                             params={"orgId": fake.org_id, "startTime": "2025-06-01T00:00:00.000Z",
+                                     "endTime": "2026-01-10T00:00:00.000Z"})  # fmt: skip
+        assert refused.status_code == 403 and refused.json()["trackingId"]
+
+
+def test_ended_instances_appear_fifteen_minutes_after_their_end(clock: FakeClock) -> None:
+    fake = FakeWebex(clock=clock)
+    fake.add_person(ADMIN, "IT", "Admin", admin=True)
+    fake.add_ended_meeting(ADMIN, start=START - timedelta(minutes=60), duration_minutes=50,
+                           participants=[{"email": ADMIN}])  # fmt: skip
+    assert fake.log_records("participants") == []
+    clock.advance(5 * 60)
+    assert len(fake.log_records("participants")) == 1
+
+
+# -- the collector against FakeWebex ------------------------------------------------------------------------
+
+
+def test_first_collection_stores_exactly_what_webex_serves(fake: FakeWebex, clock: FakeClock) -> None:
+    store = LogStore.memory()
+    report = Collector(store, clock=clock).run(webex(fake, clock).log_streams())
+    assert report.ok, report.summary()
+    assert_exact(store, fake)
+    assert {p.key.stream: p.events_new for p in report.streams} == {
+        "admin_audit": 450, "security_audit": 2500, "participants": 30 * 13 + 250 - 12 + 6 * 2,
+    }  # fmt: skip
+    assert {p.key.tenant for p in report.streams} == {fake.org_id}
+    audits = [r for r in fake.requests if r.url.path.endswith(("/adminAudit/events", "/securityAudit/events"))]
+    for request in audits:
+        params = request.url.params
+        first = params.get("from") or params.get("startTime")
+        last = params.get("to") or params.get("endTime")
+        assert params["orgId"] == fake.org_id and first and last
+        span = datetime.fromisoformat(last) - datetime.fromisoformat(first)
+        assert timedelta(0) < span <= timedelta(days=365)  # one year per request at most
+    assert {r.url.params["max"] for r in audits if "offset" not in r.url.params} >= {"200", "1000"}
+    # More than one page of each: the next links were followed.
+    assert any("offset" in r.url.params for r in audits)
+    assert sum(1 for r in audits if r.url.path.endswith("/securityAudit/events")) >= 3
+    assert sum(1 for r in fake.requests if r.url.path.endswith("/meetingParticipants")) == 29 + 3  # 251: 3 pages
+    listings = [r for r in fake.requests if r.url.path.endswith("/meetings")]
+    assert {r.url.params["meetingType"] for r in listings} == {"meeting"}
+    assert all("hostEmail" not in r.url.params for r in listings)  # the admin lists the whole org
+    outsiders = [e for e in read(store) if e.stream == "participants" and e.actor and e.actor.external]
+    assert {e.actor.email for e in outsiders if e.actor} == {f"guest{n}@mail.example" for n in range(0, 30, 5)}
+    inside = [e for e in read(store) if e.stream == "participants" and e.actor and e.actor.external is False]
+    assert len(inside) == 30 * 13 + 250 - 12  # hosts and students (their domain looked up once); not the callers
+    lookups = [r for r in fake.requests if r.url.path.endswith("/people") and "email" in r.url.params]
+    assert len(lookups) == 1 + 6  # the students' domain once, each outsider once
+    for checkpoint in store.checkpoints():
+        assert checkpoint.window is None and checkpoint.cursor is None and checkpoint.done_until is not None
+
+
+def test_a_second_run_reads_only_the_overlap_and_late_arrivals_are_caught(fake: FakeWebex, clock: FakeClock) -> None:
+    store = LogStore.memory()
+    Collector(store, clock=clock).run(webex(fake, clock).log_streams())
+    clock.advance(6 * 3600)
+    fake.add_admin_audit_event(
+        ADMIN, category="LOGINS", description="An Admin logged in", action_text="late", at=START - timedelta(hours=20)
+    )  # reported late
+    fake.add_ended_meeting(ADMIN, start=START - timedelta(hours=30), participants=[{"email": ADMIN}], key="late")
+    before = len(fake.requests)
+    report = Collector(store, clock=clock).run(webex(fake, clock).log_streams())
+    assert report.ok and report.events_new == 2
+    assert_exact(store, fake)
+    second = fake.requests[before:]
+    days = {r.url.params["from"][:10] for r in second if r.url.path.endswith("/meetings")}
+    assert days == {"2026-01-12", "2026-01-13", "2026-01-14"}  # two days of overlap, then today
+
+
+def test_a_429_storm_is_ridden_out(fake: FakeWebex, clock: FakeClock) -> None:
+    streams = webex(fake, clock).log_streams()
+    fake.rate_limit_next(times=30, retry_after="1")
+    fake.rate_limit_next(times=3, retry_after="rand(30),add(30)", path="/adminAudit/")  # a malformed one too
+    store = LogStore.memory()
+    report = Collector(store, clock=clock).run(streams)
+    assert report.ok, report.summary()
+    assert fake.pending_faults == 0
+    assert sum(p.retries for p in report.streams) >= 1  # outlived HttpCore's retries: resumed from the cursor
+    assert_exact(store, fake)
+
+
+def test_server_errors_and_connection_resets(fake: FakeWebex, clock: FakeClock) -> None:
+    streams = webex(fake, clock).log_streams()
+    fake.server_error_next(503, times=9)
+    fake.server_error_next(502, times=5, path="/meetingParticipants")
+    fake.reset_connection_next(times=6, during="read")
+    fake.reset_connection_next(times=4, during="connect", path="/securityAudit/")
+    store = LogStore.memory()
+    report = Collector(store, clock=clock).run(streams)
+    assert report.ok, report.summary()
+    assert fake.pending_faults == 0
+    assert_exact(store, fake)
+
+
+def test_the_org_lookup_rides_out_a_storm_too(fake: FakeWebex, clock: FakeClock) -> None:
+    refresh = connect(fake)
+    fake.rate_limit_next(times=12, retry_after="2", path="/people/me")
+    fake.server_error_next(503, times=6, path="/people/me")
+    streams = webex(fake, clock, refresh=refresh).log_streams()
+    assert fake.pending_faults == 0 and {s.tenant for s in streams} == {fake.org_id}
+
+
+def test_access_tokens_expiring_mid_stream(fake: FakeWebex, clock: FakeClock) -> None:
+    def expire(request: httpx.Request, n: int) -> None:
+        if n % 25 == 0:
+            fake.expire_tokens()
+
+    refresh = connect(fake)
+    issued = fake.tokens_issued
+    store = LogStore.memory()
+    report = Collector(store, clock=clock).run(webex(fake, clock, Hooked(fake, expire), refresh).log_streams())
+    assert report.ok, report.summary()
+    assert fake.tokens_issued - issued >= 10
+    assert_exact(store, fake)
+
+
+@pytest.mark.parametrize("crash_after", [1, 3, 9, 40, 120, 260, 400])  # the whole run is ~415 requests
+def test_a_crash_at_any_point_then_a_rerun_loses_and_duplicates_nothing(
+    fake: FakeWebex, clock: FakeClock, crash_after: int
+) -> None:
+    def die(request: httpx.Request, n: int) -> None:
+        if n > crash_after:
+            raise Crash
+
+    refresh = connect(fake)
+    store = LogStore.memory()
+    with pytest.raises(Crash):
+        Collector(store, clock=clock).run(webex(fake, clock, Hooked(fake, die), refresh).log_streams())
+    kept = store.count()
+    clock.advance(60)
+    report = Collector(store, clock=clock).run(webex(fake, clock).log_streams())
+    assert report.ok, report.summary()
+    assert report.events_new == len(expected_ids(fake)) - kept
+    assert_exact(store, fake)
+
+
+def test_a_resumed_participant_window_skips_meetings_already_read(clock: FakeClock) -> None:
+    fake = FakeWebex(clock=clock)
+    fake.add_person(ADMIN, "IT", "Admin", admin=True)
+    day = START.replace(hour=9, minute=0) - timedelta(days=1)
+    for n in range(12):  # twelve classes on one day, 40 participants each
+        people = [{"email": ADMIN}] + [{"email": f"p{n}.{k}@other.example"} for k in range(39)]
+        fake.add_ended_meeting(ADMIN, start=day + timedelta(minutes=20 * n), participants=people, key=n)
+    calls = 0
+
+    def die(request: httpx.Request, n: int) -> None:
+        nonlocal calls
+        if request.url.path.endswith("/meetingParticipants"):
+            calls += 1
+            if calls > 9:
+                raise Crash
+
+    refresh = connect(fake)
+    only = ["participants"]
+    store = LogStore.memory()
+    streams = [s for s in webex(fake, clock, Hooked(fake, die), refresh).log_streams() if s.name in only]
+    with pytest.raises(Crash):
+        Collector(store, clock=clock).run(streams)
+    key = StreamKey(fake.org_id, "webex", "participants")
+    assert store.checkpoint(key).window is not None  # stopped inside a window ...
+    done = {u for u in store.units(key) if u.startswith("meeting:")}
+    assert 6 <= len(done) <= 9  # ... with whole meetings committed (eight make a page of 300+ events)
+    before = len(fake.requests)
+    Collector(store, clock=clock).run([s for s in webex(fake, clock).log_streams() if s.name in only])
+    again = [r for r in fake.requests[before:] if r.url.path.endswith("/meetingParticipants")]
+    assert len(again) == 12 + (12 - len(done))  # the rest of the window, then the overlap days afresh
+    expected = {participant_event(x["participant"], fake.org_id, meeting_context(x["meeting"]))["id"]
+                for x in fake.log_records("participants")}  # fmt: skip
+    ids = list(store.ids())
+    assert len(ids) == len(set(ids)) and set(ids) == expected
+
+
+def test_more_instances_than_one_listing_serves_are_listed_in_halves(clock: FakeClock) -> None:
+    fake = FakeWebex(clock=clock)
+    fake.add_person(ADMIN, "IT", "Admin", admin=True)
+    fake.instance_list_cap = 5  # Webex: 10,000
+    day = START.replace(hour=0, minute=0) - timedelta(days=2)
+    for n in range(23):
+        fake.add_ended_meeting(ADMIN, start=day + timedelta(minutes=50 * n), participants=[{"email": ADMIN}], key=n)
+    provider = webex(fake, clock)
+    streams = [s for s in provider.log_streams() if s.name == "participants"]
+    for stream in streams:
+        assert isinstance(stream, ParticipantStream)
+        stream.instance_cap = 5
+    store = LogStore.memory()
+    report = Collector(store, clock=clock).run(streams)
+    assert report.ok, report.summary()
+    assert store.count() == 23
+    assert {e.meeting.instance for e in read(store) if e.meeting} == set(fake.ended_meetings)
+
+
+def test_broken_next_links_are_repaired(fake: FakeWebex, clock: FakeClock) -> None:
+    fake.broken_next_links = True  # next links with max=null and only the position: filters and orgId dropped
+    store = LogStore.memory()
+    report = Collector(store, clock=clock).run(webex(fake, clock).log_streams())
+    assert report.ok, report.summary()
+    assert_exact(store, fake)
+    followed = [r for r in fake.requests if "offset" in r.url.params or "joinTimeFrom" in r.url.params]
+    assert followed and all(r.url.params.get("max") != "null" for r in followed)
+
+
+def test_an_org_without_security_audit_fails_that_stream_alone_and_loses_nothing(
+    fake: FakeWebex, clock: FakeClock
+) -> None:
+    fake.security_audit_available = False
+    store = LogStore.memory()
+    report = Collector(store, clock=clock).run(webex(fake, clock).log_streams())
+    states = {p.key.stream: p for p in report.streams}
+    assert states["admin_audit"].state == "done" and states["participants"].state == "done"
+    failed = states["security_audit"]
+    assert failed.state == "failed" and failed.error
+    assert all(words in failed.error for words in ("Pro Pack", "Allow user authentication data", "HTTP 403"))
+    key = StreamKey(fake.org_id, "webex", "security_audit")
+    assert store.checkpoint(key).done_until is None  # nothing marked collected
+    fake.security_audit_available = True  # the district buys Pro Pack
+    clock.advance(3600)
+    report = Collector(store, clock=clock).run(webex(fake, clock).log_streams())
+    assert report.ok, report.summary()
+    assert_exact(store, fake)
+
+
+def test_redaction_hashes_people_but_keeps_ids_and_domains(fake: FakeWebex, clock: FakeClock) -> None:
+    store = LogStore.memory()
+    report = Collector(store, clock=clock, redact="ip,email,name").run(webex(fake, clock).log_streams())
+    assert report.ok
+    assert_exact(store, fake)
+    events = list(read(store))
+    signin = next(e for e in events if e.stream == "security_audit")
+    assert signin.actor and signin.actor.email and signin.actor.ip and signin.actor.name
+    assert signin.actor.email.startswith("h-") and signin.actor.email.endswith(".district.example")
+    assert signin.actor.ip.startswith("ip-") and signin.actor.name.startswith("name-")
+    assert signin.raw["data"]["actorEmail"] == signin.actor.email and signin.raw["data"]["actorIp"] == signin.actor.ip
+    joins = [e for e in events if e.stream == "participants" and e.actor and e.actor.email]
+    assert all(e.actor and e.actor.email and e.actor.email.startswith("h-") for e in joins)
+    assert all(e.raw["email"].startswith("h-") and e.raw["hostEmail"].startswith("h-") for e in joins)
+    guests = {e.actor.email for e in joins if e.actor and e.actor.external}
+    assert len(guests) == 6 and all(g and g.endswith("@mail.example") for g in guests)  # still seen as outsiders
+
+
+def test_exports_of_webex_events_are_valid_ocsf_and_ecs(fake: FakeWebex, clock: FakeClock) -> None:
+    import io
+
+    store = LogStore.memory()
+    Collector(store, clock=clock).run(webex(fake, clock).log_streams())
+    out = io.StringIO()
+    export(store, "ocsf", out)
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(lines) == store.count()
+    assert not [m for line in lines for m in ocsf_missing(line)]
+    assert {line["class_uid"] for line in lines} == {3002, 3004, 6001}
+    assert {line["metadata"]["product"]["vendor_name"] for line in lines} == {"Cisco"}
+    ecs = io.StringIO()
+    export(store, "ecs", ecs)
+    assert {json.loads(line)["event"]["dataset"] for line in ecs.getvalue().splitlines()} == {
+        "webex.admin_audit",
+        "webex.security_audit",
+        "webex.participants",
+    }
+
+
+def test_fetch_reads_straight_from_webex(fake: FakeWebex, clock: FakeClock) -> None:
+    since = START - timedelta(days=10)
+    events = list(fetch(webex(fake, clock), since=since, streams=["security_audit"], clock=clock))
+    served = [r for r in fake.log_records("security_audit") if r["created"] >= "2026-01-04T12:00:00.000Z"]
+    assert len(events) == len(served) == len({e.id for e in events}) and all(e.time >= since for e in events)
+
+
+# -- the sandbox district ---------------------------------------------------------------------------------
+
+
+def test_the_sandbox_district_has_realistic_webex_log_traffic(clock: FakeClock) -> None:
+    sandbox = Sandbox.create(clock=clock, only=["webex"])
+    store = LogStore.memory()
+    report = Collector(store, clock=clock).run(sandbox.connect("webex").log_streams())
+    assert report.ok, report.summary()
+    fake = sandbox.fakes["webex"]
+    assert_exact(store, fake)
+    events = list(read(store))
+    district = build_district(now=START)
+    it_admin = district.admins[0].email
+    weakened = [e for e in events if e.category == "setting_change" and e.actor and e.actor.email == it_admin]
+    assert {(c.field, c.from_value, c.to_value) for e in weakened for c in e.changes} >= {
+        ("Join Before Host", "false", "true"),
+        ("Password Minimum Length", "8", "6"),
+    }
+    assert any(e.stream == "admin_audit" and e.action == "sign_in" for e in events)
+    assert any(e.category == "role_change" for e in events)
+    assert any(e.outcome == "failure" for e in events)
+    signins = [e for e in events if e.stream == "security_audit"]
+    assert {e.action for e in signins} == {"sign_in", "sign_out"}
+    joins = [e for e in events if e.stream == "participants"]
+    assert len({e.meeting.instance for e in joins if e.meeting}) > 50
+    outsiders = {e.actor.email for e in joins if e.actor and e.actor.external}
+    assert outsiders and all(o and o.endswith(("mail.example", "university.example", "throwaway.example"))
+                             for o in outsiders)  # fmt: skip
+    assert any(e.actor and e.actor.anonymous for e in joins)  # a phone-only caller
+    assert any(e.action == "participant.waiting_room" for e in joins)
+    # Same day, same records: a second district built later the same day serves what was stored.
+    again = Sandbox.create(clock=clock, only=["webex"])
+    report = Collector(store, clock=clock).run(again.connect("webex").log_streams())
+    assert report.ok and report.events_new == 0
