@@ -43,8 +43,10 @@ record: $(VENV)/.installed-dev
 	rm -rf cassettes/zoom cassettes/webex cassettes/google
 	$(BIN)/pytest tests/cassette_flows --record-mode=all
 
+# Benchmarks print figures (ratios against a floor measured in the same run); several minutes each.
 bench: $(VENV)/.installed
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/bench_audit.py
+	$(BIN)/python bench/bench_logs.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -41,7 +41,7 @@ import hmac
 import math
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
@@ -498,6 +498,77 @@ class _BulkLogs:
 # -- the fake ------------------------------------------------------------------------------------------
 
 
+class _MeetingTable(dict[int, dict[str, Any]]):
+    """:attr:`FakeZoom.meetings`: a plain dict of meetings by id that also keeps each host's meeting ids
+    (in insertion order), so ``GET /users/{userId}/meetings`` costs O(that host's meetings) instead of a
+    scan and sort of the whole account. Every way of adding, replacing or removing an entry updates the
+    index; a meeting's ``host_id`` is never changed in place (replace the meeting to move it)."""
+
+    def __init__(self, items: Iterable[tuple[int, dict[str, Any]]] = ()) -> None:
+        super().__init__()
+        self._by_host: dict[str, dict[int, None]] = {}  # host id -> meeting ids (an ordered set)
+        self._host_of: dict[int, str] = {}
+        for key, value in items:
+            self[key] = value
+
+    def __reduce__(self) -> Any:
+        # copy/deepcopy/pickle rebuild the index from the items instead of sharing the original's
+        return (type(self), (), None, None, iter(self.items()))
+
+    def _unindex(self, key: int) -> None:
+        host = self._host_of.pop(key, None)
+        if host is not None:
+            ids = self._by_host[host]
+            ids.pop(key, None)
+            if not ids:
+                del self._by_host[host]
+
+    def __setitem__(self, key: int, value: dict[str, Any]) -> None:
+        self._unindex(key)
+        super().__setitem__(key, value)
+        host = str(value.get("host_id", ""))
+        self._host_of[key] = host
+        self._by_host.setdefault(host, {})[key] = None
+
+    def __delitem__(self, key: int) -> None:
+        super().__delitem__(key)
+        self._unindex(key)
+
+    def pop(self, key: int, *default: Any) -> Any:
+        if key in self:
+            value = self[key]
+            del self[key]
+            return value
+        return super().pop(key, *default)
+
+    def popitem(self) -> tuple[int, dict[str, Any]]:
+        key, value = super().popitem()
+        self._unindex(key)
+        return key, value
+
+    def setdefault(self, key: int, default: dict[str, Any] | None = None) -> Any:
+        if key not in self:
+            self[key] = default if default is not None else {}
+        return self[key]
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def __ior__(self, other: Any) -> _MeetingTable:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+    def clear(self) -> None:
+        super().clear()
+        self._by_host.clear()
+        self._host_of.clear()
+
+    def of_host(self, host_id: str) -> list[dict[str, Any]]:
+        """The meetings whose ``host_id`` is ``host_id``, in the order they were stored."""
+        return [self[key] for key in self._by_host.get(host_id, ())]
+
+
 class FakeZoom(FakeAPI):
     """A faithful, stateful, in-process fake of Zoom's REST API v2 (an ``httpx`` transport).
 
@@ -542,7 +613,7 @@ class FakeZoom(FakeAPI):
         #: Refuse undeclared query parameters and body fields (Zoom ignores them).
         self.strict = True
         self.users: dict[str, dict[str, Any]] = {}
-        self.meetings: dict[int, dict[str, Any]] = {}
+        self.meetings: _MeetingTable = _MeetingTable()
         self.account_settings: dict[str, dict[str, Any]] = default_account_settings()
         self.lock_settings: dict[str, dict[str, Any]] = default_lock_settings()
         self.tokens_issued = 0
@@ -1199,7 +1270,8 @@ class FakeZoom(FakeAPI):
         first, last = (_parse_date(call.query.get(k), k) for k in ("from", "to"))
         now = self.now()
         found = []
-        for meeting in sorted(self.meetings.values(), key=lambda m: (m.get("start_time", "~"), m["id"])):
+        # The host's meetings only (an index kept by self.meetings), in the order Zoom lists them.
+        for meeting in sorted(self.meetings.of_host(host["id"]), key=lambda m: (m.get("start_time", "~"), m["id"])):
             if meeting["host_id"] != host["id"] or meeting["type"] == 1:  # scheduled meetings only
                 continue
             ends = self._ends(meeting)
