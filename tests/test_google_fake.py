@@ -20,7 +20,7 @@ from confkit.models import MeetingCreate, MeetingSecurity, WaitingRoom
 from confkit.providers.google import GoogleProvider
 from confkit.providers.google.scopes import AUTH_PREFIX
 from confkit.sandbox import build_district
-from confkit.testing.google import SANDBOX, SANDBOX_SERVICE_ACCOUNT, FakeGoogle
+from confkit.testing.google import SANDBOX, SANDBOX_SERVICE_ACCOUNT, FakeGoogle, schema_problems
 
 START = datetime(2026, 1, 5, 12, tzinfo=UTC)
 ADMIN = SANDBOX.settings["admin_email"]
@@ -231,3 +231,137 @@ def test_concurrent_creates_are_safe(fake: FakeGoogle, google: GoogleProvider) -
     assert not errors and len(set(made)) == 12
     codes = [s["meetingCode"] for s in fake.spaces.values()]
     assert len(codes) == len(set(codes))
+
+
+# -- snapshot and restore (the CLI's sandbox between invocations) -------------------------------------------------
+
+
+def test_restore_gives_back_the_snapshot_exactly(fake: FakeGoogle, google: GoogleProvider) -> None:
+    host = next(iter(fake.events))
+    google.create_meeting(host, MeetingCreate(topic="Changed", start_time=START + timedelta(days=2)))
+    fake.add_policy("meet.safety_domain", {"usersAllowedToJoin": "ALL"}, org_unit="/Students", sort_order=3)
+    fake.policies.reverse()  # list-shaped state: its order is state too
+    fake.add_admin_setting_change(
+        "SafetyDomainLockProto users_allowed_to_join",
+        actor_email=ADMIN,
+        time=START - timedelta(hours=2),
+        old_value="LOGGED_IN",
+        new_value="ALL",
+    )
+    saved = fake.snapshot()
+
+    other = FakeGoogle(clock=FakeClock(START), seed=9)  # another district, seeded another day
+    SANDBOX.seed(other, build_district(seed=3, now=START - timedelta(days=30)))
+    users, policies = other.users, other.policies
+    other.restore(saved)
+    assert other.snapshot() == saved
+    assert users is other.users and policies is other.policies  # in place: references held elsewhere stay good
+    assert [p["name"] for p in other.policies] == [p["name"] for p in fake.policies]
+    # the restored domain works: tokens for its users, its meetings, new ids that do not repeat the old ones
+    with provider(other) as restored:
+        assert {m.topic for m in restored.list_meetings(host)} >= {"Changed"}
+        made = restored.create_meeting(host, MeetingCreate(topic="After", start_time=START + timedelta(days=3)))
+    with provider(fake) as original:
+        twin = original.create_meeting(host, MeetingCreate(topic="After", start_time=START + timedelta(days=3)))
+    assert made.id != twin.id and made.join_url != twin.join_url
+
+
+def test_restore_refuses_what_is_not_a_snapshot(fake: FakeGoogle) -> None:
+    before = fake.snapshot()
+    data = json.loads(before)
+    for broken in (
+        "[]",
+        json.dumps({**data, "policies": {}}),
+        json.dumps({k: v for k, v in data.items() if k != "activities"}),
+    ):
+        with pytest.raises(ValueError, match="not a FakeGoogle snapshot"):
+            fake.restore(broken)
+    assert fake.snapshot() == before
+
+
+# -- the Reports API -------------------------------------------------------------------------------------------
+
+
+def activities(client: httpx.Client, app: str, **params: str) -> httpx.Response:
+    url = f"https://admin.googleapis.com/admin/reports/v1/activity/users/all/applications/{app}"
+    return client.get(url, params=params)
+
+
+def test_reports_serve_each_application_its_own_records(fake: FakeGoogle, google: GoogleProvider) -> None:
+    client = raw_client(fake, google, ADMIN, "admin.reports.audit.readonly")
+    fake.add_admin_setting_change(
+        "SafetyDomainLockProto users_allowed_to_join",
+        actor_email=ADMIN,
+        time=START - timedelta(hours=2),
+        old_value="LOGGED_IN",
+        new_value="ALL",
+        org_unit="Students",
+    )
+    fake.add_admin_setting_change(
+        "X",
+        actor_email=ADMIN,
+        time=START - timedelta(hours=1),
+        application_name="Gmail",
+        event_name="CREATE_APPLICATION_SETTING",
+        new_value="y",
+    )
+    admin = activities(client, "admin", startTime="2026-01-05T00:00:00Z", endTime="2026-01-05T12:00:00Z").json()
+    assert [a["id"]["applicationName"] for a in admin["items"]] == ["admin", "admin"]
+    assert [a["events"][0]["name"] for a in admin["items"]] == [
+        "CREATE_APPLICATION_SETTING",
+        "CHANGE_APPLICATION_SETTING",
+    ]  # newest first
+    changed = admin["items"][1]
+    assert changed["events"][0]["type"] == "APPLICATION_SETTINGS"
+    assert {p["name"]: p["value"] for p in changed["events"][0]["parameters"]} == {
+        "APPLICATION_NAME": "Google Meet",
+        "SETTING_NAME": "SafetyDomainLockProto users_allowed_to_join",
+        "OLD_VALUE": "LOGGED_IN",
+        "NEW_VALUE": "ALL",
+        "ORG_UNIT_NAME": "Students",
+    }
+    answer = activities(client, "admin", eventName="CHANGE_APPLICATION_SETTING", startTime="2026-01-05T00:00:00Z")
+    only = answer.json()["items"]
+    assert [a["events"][0]["name"] for a in only] == ["CHANGE_APPLICATION_SETTING"]
+    assert activities(client, "meet", eventName="CHANGE_APPLICATION_SETTING").json()["items"] == []
+    assert activities(client, "login").json()["items"] == []
+
+
+def test_reports_time_rules(fake: FakeGoogle, google: GoogleProvider) -> None:
+    client = raw_client(fake, google, ADMIN, "admin.reports.audit.readonly")
+    fake.add_meet_activity(
+        "call_ended",
+        actor_email=ADMIN,
+        meeting_code="abc-mnop-xyz",
+        organizer_email=ADMIN,
+        time=START - timedelta(days=181),
+    )  # older than Google keeps: never served
+    assert all(a["id"]["time"] >= "2025-07-09" for a in activities(client, "meet").json()["items"])
+    for start, end in (
+        ("2026-01-05T11:00:00Z", "2026-01-05T10:00:00Z"),
+        ("2026-01-05T13:00:00Z", None),
+        ("2025-07-01T00:00:00Z", None),
+    ):
+        params = {"startTime": start} | ({"endTime": end} if end else {})
+        answer = activities(client, "meet", **params)
+        assert answer.status_code == 400 and answer.json()["error"]["errors"][0]["location"] == "startTime"
+
+
+def test_sandbox_log_traffic_is_made_from_the_date_and_kept_out_of_the_state() -> None:
+    a, b = seeded(), seeded(5)  # other seeds: other ids, same days
+    before = a.snapshot()
+    meet, admin = a.log_records("meet"), a.log_records("admin")
+    assert a.snapshot() == before  # reading the log does not change the domain
+    assert len(meet) > 1000 and {x["events"][0]["name"] for x in admin} >= {"CHANGE_APPLICATION_SETTING"}
+    same = [(x["id"]["time"], x["id"]["uniqueQualifier"]) for x in b.log_records("meet")]
+    assert same == [(x["id"]["time"], x["id"]["uniqueQualifier"]) for x in meet]
+    assert all(x["id"]["time"] <= "2026-01-05T12:00:00.000Z" for x in meet)  # nothing from the future
+    assert {x["actor"]["callerType"] for x in meet} == {"USER", "KEY"}  # guests who are not signed in
+    for record in [*meet[:200], *admin]:
+        assert schema_problems(record, {"$ref": "Activity"}, "reports") == []
+        for param in record["events"][0]["parameters"]:
+            assert "intValue" not in param or isinstance(param["intValue"], str)  # int64 as a JSON string
+    restored = FakeGoogle(clock=FakeClock(START))
+    SANDBOX.seed(restored, build_district(now=START))
+    restored.restore(before)
+    assert len(restored.log_records("meet")) == len(meet)

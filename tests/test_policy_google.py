@@ -491,11 +491,6 @@ def test_cli_audit_and_enforce_on_the_sandbox(cli: CliRunner) -> None:
     assert "status completed; 40 applied" in applied.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FakeGoogle has no restore() and keeps list-shaped state, so the sandbox cannot persist it "
-    "between CLI invocations (confkit.policy.sandbox.restorable)",
-)
 def test_cli_enforce_then_audit_across_invocations(cli: CliRunner) -> None:
     assert cli.invoke(app, ["enforce", "--sandbox", "-p", "google", "--apply"]).exit_code == 0
     assert cli.invoke(app, ["audit", "--sandbox", "-p", "google"]).exit_code == 0

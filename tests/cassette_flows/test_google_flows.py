@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,8 @@ import pytest
 import confkit
 from confkit.errors import NotFoundError, PermissionDeniedError, UnsupportedOperationError
 from confkit.http import FakeClock
+from confkit.logs.model import LogEvent
+from confkit.logs.stream import CursorExpiredError, Resume, Window
 from confkit.models import (
     AutoRecording,
     MeetingCreate,
@@ -34,6 +36,7 @@ from confkit.models import (
     WaitingRoom,
 )
 from confkit.providers.google import GoogleProvider
+from confkit.providers.google.logs import SETTING_EVENTS, AdminSettingStream, MeetStream, decode_cursor
 from confkit.recurrence import Recurrence
 from confkit.sandbox import build_district
 from confkit.testing.google import SANDBOX, FakeGoogle
@@ -221,12 +224,121 @@ def test_policies_need_a_super_admin(fake: FakeGoogle) -> None:
     assert "super admin" in str(info.value)
 
 
+#: A minute of the sandbox's Meet log: the teachers of Friday's first period leave their classes.
+CLASS_END = (datetime(2026, 1, 2, 14, 51, 30, tzinfo=UTC), datetime(2026, 1, 2, 14, 52, 30, tzinfo=UTC))
+
+
 def test_reports_meet_audit_log(google: GoogleProvider) -> None:
-    pages = list(google.iter_meet_audit_pages(event_name="call_ended", page_size=3))
+    start, end = CLASS_END
+    pages = list(google.iter_meet_audit_pages(event_name="call_ended", start_time=start, end_time=end, page_size=3))
     assert len(pages) >= 2
     events = [e for p in pages for e in p.items]
     assert all(e.name == "call_ended" and e.meeting_code and "-" in e.meeting_code for e in events)
     assert all(isinstance(e.parameters["duration_seconds"], int) for e in events)
+
+
+# -- audit-log streams (confkit.providers.google.logs) ---------------------------------------------------------
+
+
+def seed_setting_changes(fake: FakeGoogle) -> None:
+    """Meet settings changed in the Admin console over two days (and one Gmail setting)."""
+    if live("google"):
+        return
+    admin = SANDBOX.settings["admin_email"]
+    for n, (old, new) in enumerate(
+        [
+            ("LOGGED_IN", "ALL"),
+            ("ALL", "LOGGED_IN"),
+            ("LOGGED_IN", "ALL"),
+            ("ALL", "SAME_ORGANIZATION_ONLY"),
+            ("SAME_ORGANIZATION_ONLY", "ALL"),
+        ]
+    ):
+        fake.add_admin_setting_change(
+            "SafetyDomainLockProto users_allowed_to_join",
+            actor_email=admin,
+            time=START - timedelta(days=2, hours=n),
+            old_value=old,
+            new_value=new,
+            org_unit="Students",
+            ip_address="198.51.100.20",
+        )
+    fake.add_admin_setting_change(
+        "Email Spam Filter Ip Allowlist",
+        actor_email=admin,
+        application_name="Gmail",
+        time=START - timedelta(days=2, minutes=30),
+        old_value="[]",
+        new_value="[1.2.3.4]",
+    )
+
+
+def test_reports_admin_activities_over_pages(google: GoogleProvider, fake: FakeGoogle) -> None:
+    """activities.list of the admin application, one eventName, page by page with pageToken."""
+    seed_setting_changes(fake)
+    pages = list(
+        google.iter_activity_pages(
+            "admin",
+            start_time=START - timedelta(days=3),
+            end_time=START - timedelta(days=1),
+            event_name="CHANGE_APPLICATION_SETTING",
+            page_size=2,
+        )
+    )
+    assert len(pages) >= 2 and pages[-1].next_cursor is None
+    items = [a for p in pages for a in p.items]
+    assert all(a["id"]["applicationName"] == "admin" for a in items)
+    assert all(e["name"] == "CHANGE_APPLICATION_SETTING" for a in items for e in a["events"])
+    if not live("google"):
+        assert len(items) == 6
+
+
+def test_logs_admin_setting_stream_pages_and_resumes(google: GoogleProvider, fake: FakeGoogle) -> None:
+    """The admin stream reads one eventName series after the other, page by page; a saved cursor resumes."""
+    seed_setting_changes(fake)
+    stream = AdminSettingStream(google)
+    stream.page_size = 2
+    window = Window(START - timedelta(days=3), START - timedelta(days=1))
+    pages = list(stream.pages(window, Resume()))
+    assert pages[-1].cursor is None and all(p.cursor for p in pages[:-1])
+    assert [u for p in pages for u in p.completes] == [f"event:{n}" for n in SETTING_EVENTS]
+    events = [LogEvent.model_validate(e) for p in pages for e in p.events]
+    assert all(e.category == "setting_change" and e.changes and e.changes[0].section == "Google Meet" for e in events)
+    if not live("google"):
+        assert len(events) == 5 and {e.changes[0].to_value for e in events} == {
+            "ALL",
+            "LOGGED_IN",
+            "SAME_ORGANIZATION_ONLY",
+        }
+    first = next(n for n, p in enumerate(pages) if p.cursor and decode_cursor(p.cursor)[2])
+    done = frozenset(u for p in pages[: first + 1] for u in p.completes)
+    again = list(stream.pages(window, Resume(pages[first].cursor, START, done)))
+    assert [e["id"] for p in again for e in p.events] == [e["id"] for p in pages[first + 1 :] for e in p.events]
+
+
+def test_logs_meet_stream_reads_a_window(google: GoogleProvider) -> None:
+    """The meet stream: every event of the window, one normalized event per events[] entry."""
+    stream = MeetStream(google)
+    stream.page_size = 4
+    pages = list(stream.pages(Window(*CLASS_END), Resume()))
+    assert len(pages) >= 2 and pages[-1].cursor is None
+    events = [LogEvent.model_validate(e) for p in pages for e in p.events]
+    assert events and all(e.meeting is None or e.meeting.code is None or "-" in e.meeting.code for e in events)
+    sessions = [e for e in events if e.action == "participant.session"]
+    assert sessions and all(e.session and isinstance(e.session.duration_seconds, int) for e in sessions)
+
+
+def test_logs_refused_page_token(google: GoogleProvider, fake: FakeGoogle) -> None:
+    """A page token Google no longer accepts (400) makes the stream ask for its window again."""
+    no_faults_live()
+    stream = MeetStream(google)
+    stream.page_size = 4
+    window = Window(*CLASS_END)
+    first = next(iter(stream.pages(window, Resume())))
+    assert first.cursor is not None
+    fake.expire_page_tokens()
+    with pytest.raises(CursorExpiredError):
+        list(stream.pages(window, Resume(first.cursor, START)))
 
 
 # -- faults -------------------------------------------------------------------------------------------------
@@ -249,7 +361,8 @@ def test_rate_limited_403_then_success(google: GoogleProvider, fake: FakeGoogle)
 def test_reports_503_then_success(google: GoogleProvider, fake: FakeGoogle) -> None:
     no_faults_live()
     fake.server_error_next(503, path="/admin/reports/")
-    assert next(google.iter_meet_audit_pages()).items
+    start, end = CLASS_END
+    assert next(google.iter_meet_audit_pages(start_time=start, end_time=end, page_size=3)).items
     assert len(clock_of(google).sleeps) == 1
 
 

@@ -28,15 +28,24 @@ read from them, so the fake and the contract check agree by construction):
 * **Directory v1** ``users.list/get/insert/patch`` (``customer``/``domain``, ``query`` with
   ``isSuspended=``, ``isAdmin=``, ``orgUnitPath=``), ``orgunits.list``. Admin calls need an admin.
 * **Cloud Identity v1** ``policies.list`` with the CEL filter confkit sends; super admins only.
-* **Reports v1** ``activities.list`` for application ``meet`` (newest first, int64 as strings,
-  audit meeting codes in the ``NTBTYDTXBE`` form).
+* **Reports v1** ``activities.list`` for every application (``meet``, ``admin`` ... as seeded):
+  newest first, the last 180 days only, ``startTime`` before ``endTime`` and now, ``eventName``,
+  ``maxResults`` 1-1000, ``pageToken``; int64 values as strings, audit meeting codes in the
+  ``NTBTYDTXBE`` form. :meth:`FakeGoogle.add_meet_activity`, :meth:`FakeGoogle.add_admin_setting_change`
+  and :meth:`FakeGoogle.add_activity` seed records; :meth:`FakeGoogle.enable_sandbox_logs` serves the
+  sandbox district's two weeks of Meet and Admin-console traffic; :meth:`FakeGoogle.log_records` lists
+  what is served.
+
+:meth:`FakeGoogle.snapshot` and :meth:`FakeGoogle.restore` save and load the domain (the CLI's
+sandbox keeps it between invocations this way).
 
 Faults (``fail_next``, ``server_error_next``, ``reset_connection_next`` and ``slow`` from
 :class:`~confkit.testing.FakeAPI`, plus :meth:`FakeGoogle.rate_limit_next` (429),
-:meth:`FakeGoogle.rate_limit_403_next` (403 ``rateLimitExceeded``) and :meth:`FakeGoogle.expire_tokens`)
-answer with Google's own error bodies. Deliberate strictness: undeclared query parameters and body
-fields unknown to the discovery schema are refused with 400 (Calendar and Directory would ignore
-them) so contract violations fail fast; set ``strict = False`` to ignore them.
+:meth:`FakeGoogle.rate_limit_403_next` (403 ``rateLimitExceeded``), :meth:`FakeGoogle.expire_tokens`
+and :meth:`FakeGoogle.expire_page_tokens`) answer with Google's own error bodies. Deliberate
+strictness: undeclared query parameters and body fields unknown to the discovery schema are refused
+with 400 (Calendar and Directory would ignore them) so contract violations fail fast; set
+``strict = False`` to ignore them.
 
 Like every confkit fake it is an :class:`httpx.MockTransport` (through :class:`FakeAPI`) that does
 not override ``handle_request``: vcrpy records and replays httpx traffic by patching
@@ -48,7 +57,9 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import hashlib
 import json
+import random
 import re
 import string
 from collections.abc import Callable, Iterable, Mapping
@@ -68,7 +79,7 @@ from dateutil.rrule import rrulestr
 from confkit.http.clock import Clock
 from confkit.models import AutoRecording, MeetingSecurity, ScreenSharing, WaitingRoom
 from confkit.providers.google.scopes import ALL_SCOPES
-from confkit.sandbox import ClassMeeting, District, SandboxPlatform
+from confkit.sandbox import SUBJECTS, ClassMeeting, District, SandboxPlatform
 from confkit.testing._fake import (
     Call,
     CursorError,
@@ -366,6 +377,9 @@ class FakeGoogle(FakeAPI):
         self._tokens: dict[str, tuple[str, frozenset[str], datetime]] = {}
         self._expired: set[str] = set()
         self._cursors = Cursors(self, ttl=3 * 24 * 3600)
+        #: Generated audit-log traffic (the sandbox district's): served, but not part of the state.
+        self._generated: list[dict[str, Any]] = []
+        self._sandbox_logs: tuple[District, int] | None = None
         self._root = self._new_org_unit("/", organization, None)
 
     # -- seeding (no HTTP) --------------------------------------------------------------------------
@@ -472,31 +486,33 @@ class FakeGoogle(FakeAPI):
             self.policies.append(policy)
             return policy
 
-    def add_meet_activity(
+    def add_activity(
         self,
+        application: str,
         event_name: str,
         *,
-        actor_email: str | None,
-        meeting_code: str,
-        organizer_email: str,
         time: datetime,
-        duration_seconds: int = 0,
-        is_external: bool = False,
-        **parameters: str | int | bool,
+        actor_email: str | None,
+        event_type: str | None = None,
+        parameters: Mapping[str, str | int | bool | list[str]] | None = None,
+        ip_address: str | None = None,
+        unique_qualifier: str | None = None,
+        caller_key: str = "HANGOUTS_EXTERNAL_OR_ANONYMOUS",
     ) -> dict[str, Any]:
-        """Add one Meet audit-log activity (``call_ended`` ...); the code is stored as the log writes it."""
-        params: list[dict[str, Any]] = [
-            {"name": "meeting_code", "value": audit_code(meeting_code)},
-            {"name": "organizer_email", "value": organizer_email},
-            {"name": "is_external", "boolValue": is_external},
-            {"name": "duration_seconds", "intValue": str(duration_seconds)},
-            {"name": "start_timestamp_seconds", "intValue": str(int(time.timestamp()) - duration_seconds)},
-        ]
-        for name, val in parameters.items():
+        """Add one Reports activity of ``application`` (``meet``, ``admin`` ...) with one event.
+
+        Parameters are typed the way Google sends them: ``bool`` -> ``boolValue``, ``int`` ->
+        ``intValue`` (int64 as a string), a list of strings -> ``multiValue``, else ``value``. Without
+        ``actor_email`` the actor is ``callerType: KEY`` with ``caller_key`` (external or anonymous
+        joiners). ``unique_qualifier`` defaults to a seeded random int64 (as a string)."""
+        params: list[dict[str, Any]] = []
+        for name, val in (parameters or {}).items():
             if isinstance(val, bool):
                 params.append({"name": name, "boolValue": val})
             elif isinstance(val, int):
                 params.append({"name": name, "intValue": str(val)})
+            elif isinstance(val, list):
+                params.append({"name": name, "multiValue": [str(v) for v in val]})
             else:
                 params.append({"name": name, "value": val})
         with self._lock:
@@ -507,22 +523,129 @@ class FakeGoogle(FakeAPI):
                     "profileId": (self._find_user(actor_email) or {}).get("id", ""),
                 }
                 if actor_email
-                else {"callerType": "KEY", "key": "HANGOUTS_EXTERNAL_OR_ANONYMOUS"}
+                else {"callerType": "KEY", "key": caller_key}
             )
-            activity = {
+            event: dict[str, Any] = {"name": event_name, "parameters": params}
+            if event_type:
+                event = {"type": event_type, **event}
+            activity: dict[str, Any] = {
                 "kind": "admin#reports#activity",
                 "id": {
                     "time": rfc3339(time),
-                    "uniqueQualifier": str(self.rng.randint(10**17, 10**18)),
-                    "applicationName": "meet",
+                    "uniqueQualifier": unique_qualifier or str(self.rng.randint(10**17, 10**18)),
+                    "applicationName": application,
                     "customerId": self.customer_id,
                 },
                 "etag": f'"{self._id(string.ascii_letters, 20)}"',
                 "actor": actor,
-                "events": [{"type": "call", "name": event_name, "parameters": params}],
             }
+            if ip_address:
+                activity["ipAddress"] = ip_address
+            activity["events"] = [event]
             self.activities.append(activity)
             return activity
+
+    def add_meet_activity(
+        self,
+        event_name: str,
+        *,
+        actor_email: str | None,
+        meeting_code: str,
+        organizer_email: str,
+        time: datetime,
+        duration_seconds: int = 0,
+        is_external: bool = False,
+        event_type: str = "call",
+        ip_address: str | None = None,
+        **parameters: str | int | bool,
+    ) -> dict[str, Any]:
+        """Add one Meet audit-log activity (``call_ended`` ...); the code is stored as the log writes it."""
+        params: dict[str, str | int | bool | list[str]] = {
+            "meeting_code": audit_code(meeting_code),
+            "organizer_email": organizer_email,
+            "is_external": is_external,
+            "duration_seconds": duration_seconds,
+            "start_timestamp_seconds": int(time.timestamp()) - duration_seconds,
+            **parameters,
+        }
+        return self.add_activity(
+            "meet",
+            event_name,
+            time=time,
+            actor_email=actor_email,
+            event_type=event_type,
+            parameters=params,
+            ip_address=ip_address,
+        )
+
+    def add_admin_setting_change(
+        self,
+        setting_name: str,
+        *,
+        actor_email: str,
+        time: datetime,
+        old_value: str | None = None,
+        new_value: str | None = None,
+        event_name: Literal[
+            "CREATE_APPLICATION_SETTING", "CHANGE_APPLICATION_SETTING", "DELETE_APPLICATION_SETTING"
+        ] = "CHANGE_APPLICATION_SETTING",
+        application_name: str = "Google Meet",
+        org_unit: str | None = None,
+        group_email: str | None = None,
+        ip_address: str | None = None,
+        unique_qualifier: str | None = None,
+    ) -> dict[str, Any]:
+        """Add one Admin console setting change (application ``admin``, type ``APPLICATION_SETTINGS``) with
+        the parameters ScubaGoggles reads: ``APPLICATION_NAME``, ``SETTING_NAME``, ``OLD_VALUE``,
+        ``NEW_VALUE``, ``ORG_UNIT_NAME`` or ``GROUP_EMAIL``."""
+        params: dict[str, str | int | bool | list[str]] = {
+            "APPLICATION_NAME": application_name,
+            "SETTING_NAME": setting_name,
+        }
+        if old_value is not None:
+            params["OLD_VALUE"] = old_value
+        if new_value is not None:
+            params["NEW_VALUE"] = new_value
+        if org_unit is not None:
+            params["ORG_UNIT_NAME"] = org_unit
+        if group_email is not None:
+            params["GROUP_EMAIL"] = group_email
+        return self.add_activity(
+            "admin",
+            event_name,
+            time=time,
+            actor_email=actor_email,
+            event_type="APPLICATION_SETTINGS",
+            parameters=params,
+            ip_address=ip_address,
+            unique_qualifier=unique_qualifier,
+        )
+
+    def enable_sandbox_logs(self, district: District, days: int = 14) -> None:
+        """Serve the sandbox district's audit-log traffic of the last ``days`` days (made from the date on
+        the first Reports request, kept out of :meth:`snapshot`: see :func:`sandbox_log_traffic`)."""
+        with self._lock:
+            self._sandbox_logs = (district, days)
+
+    def log_records(self, application: str, *, since: datetime | None = None) -> list[dict[str, Any]]:
+        """Every activity of ``application`` the Reports API serves as of now (within its 180 days, from
+        ``since``), seeded and generated alike, newest first: what a collection must store."""
+        self._logs_ready()
+        now = self.now()
+        floor = max(now - timedelta(days=180), since) if since is not None else now - timedelta(days=180)
+        with self._lock:
+            found = [
+                a
+                for a in [*self.activities, *self._generated]
+                if a["id"]["applicationName"] == application and floor <= _parse_rfc3339(a["id"]["time"], "time") <= now
+            ]
+        return sorted(found, key=lambda a: a["id"]["time"], reverse=True)
+
+    def _logs_ready(self) -> None:
+        with self._lock:
+            pending, self._sandbox_logs = self._sandbox_logs, None
+            if pending is not None:
+                self._generated = sandbox_log_traffic(self, *pending)
 
     def add_space(
         self, owner: str, config: dict[str, Any] | None = None, *, app_created: bool = True
@@ -582,6 +705,11 @@ class FakeGoogle(FakeAPI):
         reply = google_error(403, messages[reason], reason, domain="usageLimits")
         self.add_fault(Fault(times, path, respond=lambda _req: reply.response()))
 
+    def expire_page_tokens(self) -> None:
+        """Every page token handed out so far is refused from now on (400 ``Invalid page token``)."""
+        with self._lock:
+            self._cursors = Cursors(self, ttl=3 * 24 * 3600)
+
     def expire_tokens(self) -> None:
         """Every access token issued so far now answers 401 ``UNAUTHENTICATED``."""
         with self._lock:
@@ -595,7 +723,10 @@ class FakeGoogle(FakeAPI):
         return (found[0], found[1]) if found else None
 
     def snapshot(self) -> str:
-        """Canonical JSON of the whole domain (no tokens), for byte-for-byte comparisons."""
+        """Canonical JSON of the whole domain (no tokens), for byte-for-byte comparisons.
+
+        Generated audit-log traffic (:meth:`enable_sandbox_logs`) is not part of it: it is made from
+        the date, again after a :meth:`restore`."""
         with self._lock:
             return canonical_json(
                 {
@@ -608,6 +739,52 @@ class FakeGoogle(FakeAPI):
                     "activities": self.activities,
                 }
             )
+
+    def restore(self, state: str) -> None:
+        """Put the domain back into ``state``, a :meth:`snapshot`: afterwards ``snapshot() == state``.
+
+        Users, org units, events, spaces and their owners are replaced in place (dicts), policies and
+        activities too (lists, in their order). What a snapshot leaves out stays: tokens issued, the
+        request log, faults, page cursors, generated log traffic. New ids drawn after a restore come
+        from a generator seeded by the state, so they do not repeat the ids drawn after seeding.
+        """
+        data = json.loads(state)
+        shapes = {
+            "users": dict,
+            "org_units": dict,
+            "events": dict,
+            "spaces": dict,
+            "space_owners": dict,
+            "policies": list,
+            "activities": list,
+        }
+        if not isinstance(data, dict) or set(data) != set(shapes):
+            raise ValueError("not a FakeGoogle snapshot: expected the keys " + ", ".join(sorted(shapes)))
+        for key, kind in shapes.items():
+            if not isinstance(data[key], kind):
+                raise ValueError(f"not a FakeGoogle snapshot: {key} is not a JSON {kind.__name__}")
+        if "/" not in data["org_units"]:
+            raise ValueError("not a FakeGoogle snapshot: the root org unit / is missing")
+        with self._lock:
+            for attr, key in (
+                ("users", "users"),
+                ("org_units", "org_units"),
+                ("events", "events"),
+                ("spaces", "spaces"),
+                ("_space_meta", "space_owners"),
+            ):
+                target: dict[str, Any] = getattr(self, attr)
+                target.clear()
+                target.update(data[key])
+            self.policies[:] = data["policies"]
+            self.activities[:] = data["activities"]
+            self._root = self.org_units["/"]
+            self.domains |= {
+                str(u.get("primaryEmail", "")).rpartition("@")[2] for u in self.users.values() if u.get("primaryEmail")
+            }
+            live = {event_id for events in self.events.values() for event_id in events}
+            self._pending_conferences = {k: v for k, v in self._pending_conferences.items() if k in live}
+            self.rng = random.Random(f"{self.seed}:restored:{hashlib.sha256(state.encode()).hexdigest()}")
 
     # -- hooks of FakeAPI ------------------------------------------------------------------------------
 
@@ -1397,15 +1574,23 @@ class FakeGoogle(FakeAPI):
         user_key = call.path["userKey"]
         start = _parse_rfc3339(call.query["startTime"], "startTime") if "startTime" in call.query else None
         end = _parse_rfc3339(call.query["endTime"], "endTime") if "endTime" in call.query else None
-        if start is not None and start < self.now() - timedelta(days=180):
+        now = self.now()
+        if start is not None and start < now - timedelta(days=180):
             raise google_error(
                 400, "Start time is too far in the past: at most 180 days", "invalid", location="startTime"
             )
+        if start is not None and (start >= now or (end is not None and start >= end)):
+            raise google_error(
+                400, "Start time must be before the end time and the current time", "invalid", location="startTime"
+            )
         name = call.query.get("eventName")
         found = []
-        for activity in self.activities if app == "meet" else []:
+        self._logs_ready()
+        for activity in [*self.activities, *self._generated]:
+            if activity["id"]["applicationName"] != app:
+                continue
             moment = _parse_rfc3339(activity["id"]["time"], "time")
-            if (start and moment < start) or (end and moment > end):
+            if (start and moment < start) or (end and moment > end) or moment < now - timedelta(days=180):
                 continue
             if user_key != "all" and activity["actor"].get("email", "").lower() != user_key.lower():
                 continue
@@ -1503,8 +1688,9 @@ def class_event(meeting: ClassMeeting) -> dict[str, Any]:
 def seed_district(fake: FakeGoogle, district: District) -> None:
     """The district as a Workspace domain: ``/Staff`` (teachers, admins) and ``/Students`` org units,
     the first admin a super admin and the second a delegated admin, every class a Calendar event
-    with a Meet space holding the representable part of its security (violations included), Meet
-    policies per org unit (one deliberately weak) and a few ``call_ended`` audit events."""
+    with a Meet space holding the representable part of its security (violations included) and Meet
+    policies per org unit (one deliberately weak). Its audit-log history is :func:`sandbox_log_traffic`
+    (served once :meth:`FakeGoogle.enable_sandbox_logs` is called, as the sandbox does)."""
     fake.domains |= {district.staff_domain, district.student_domain}
     fake.add_org_unit("/Staff", "Teachers and administrators")
     fake.add_org_unit("/Students", "Students")
@@ -1540,24 +1726,372 @@ def seed_district(fake: FakeGoogle, district: District) -> None:
     fake.add_policy(
         "meet.safety_external_participants", {"enableExternalLabel": False}, org_unit="/Staff", sort_order=2
     )
+    for meeting in district.meetings:
+        fake.add_event(meeting.host_email, class_event(meeting), space_config=space_config_of(meeting.security))
+
+
+SANDBOX_LOG_DAYS = 14
+_GUEST_NAMES = ("iPhone", "Guest", "xXx_gamer_xXx", "Galaxy S22", "mr. bean", "John Smith")
+_DEVICES = ("web", "web", "web", "ios", "android")
+#: Admin console settings of Meet as the admin log names them (CISA ScubaGoggles, notes/google.md §7).
+JOIN_SETTING = "SafetyDomainLockProto users_allowed_to_join"
+CALLER_SETTING = "Incoming call restrictions Allowed caller type"
+
+
+def _mix(*parts: object) -> int:
+    """A 60-bit number that depends on ``parts`` only (dates, indexes): the same every run."""
+    text = ":".join(str(p) for p in parts)
+    return int(hashlib.sha256(text.encode()).hexdigest()[:15], 16)
+
+
+def sandbox_log_traffic(fake: FakeGoogle, district: District, days: int = SANDBOX_LOG_DAYS) -> list[dict[str, Any]]:
+    """The sandbox district's Reports API history of the last ``days`` days (``meet`` and ``admin``).
+
+    Every record is a function of its date only - times, ``id.uniqueQualifier``, conference ids -
+    so a later run over the same days serves the same records (and confkit stores them once):
+
+    * each teacher's classes meet on school days: one ``call_ended`` per participant (the teacher
+      and ten students, with join time and duration), the teacher presenting; now and then
+      uninvited guests who are not signed in knock - one is let in (``knocking_accepted``, then
+      their own ``call_ended`` as an external, anonymous participant), another is turned away
+      (``knocking_denied``) - and a student reports abuse;
+    * every other week the IT admin weakens "who can join" (``SafetyDomainLockProto
+      users_allowed_to_join``) for Students from ``LOGGED_IN`` to ``ALL`` in the afternoon and the
+      security admin sets it back the next morning; an incoming-call restriction is created and
+      later deleted; a Gmail setting changes too (not Meet: the ``admin`` stream leaves it out).
+    """
     now = fake.now()
-    for n, meeting in enumerate(district.meetings):
-        event = fake.add_event(meeting.host_email, class_event(meeting), space_config=space_config_of(meeting.security))
-        if n % 5 == 0:
-            code = event["conferenceData"]["conferenceId"]
-            fake.add_meet_activity(
-                "call_ended",
-                actor_email=meeting.host_email,
-                meeting_code=code,
-                organizer_email=meeting.host_email,
-                time=now - timedelta(days=1 + n % 7, hours=n % 5),
-                duration_seconds=2700 + n,
-                device_type="web",
-            )
+    staff_ip, home_ip = "198.51.100.{}", "203.0.113.{}"
+    teachers, students, admins = district.teachers, district.students, district.admins
+    users = {u["primaryEmail"].lower(): u for u in fake.users.values()}
+    codes: dict[tuple[str, str], str] = {}
+    for calendar, events in fake.events.items():
+        for event in events.values():
+            code = (event.get("conferenceData") or {}).get("conferenceId")
+            if code and event.get("summary"):
+                codes.setdefault((calendar.lower(), event["summary"]), code)
+    out: list[dict[str, Any]] = []
+
+    def activity(
+        application: str,
+        event_type: str,
+        name: str,
+        moment: datetime,
+        actor: str | None,
+        ip: str,
+        params: dict[str, Any],
+        *key: object,
+    ) -> None:
+        if moment > now:
+            return
+        typed: list[dict[str, Any]] = []
+        for pname, val in params.items():
+            if isinstance(val, bool):
+                typed.append({"name": pname, "boolValue": val})
+            elif isinstance(val, int):
+                typed.append({"name": pname, "intValue": str(val)})
+            else:
+                typed.append({"name": pname, "value": str(val)})
+        who: dict[str, Any] = (
+            {"callerType": "USER", "email": actor, "profileId": (users.get(actor.lower()) or {}).get("id", "")}
+            if actor
+            else {"callerType": "KEY", "key": "HANGOUTS_EXTERNAL_OR_ANONYMOUS"}
+        )
+        out.append(
+            {
+                "kind": "admin#reports#activity",
+                "id": {
+                    "time": rfc3339(moment),
+                    "uniqueQualifier": str(_mix(application, *key)),
+                    "applicationName": application,
+                    "customerId": fake.customer_id,
+                },
+                "etag": f'"{_mix("etag", application, *key):x}"',
+                "actor": who,
+                "ipAddress": ip,
+                "events": [{"type": event_type, "name": name, "parameters": typed}],
+            }
+        )
+
+    def call_ended(
+        common: dict[str, Any],
+        person: str | None,
+        display: str,
+        joined: datetime,
+        left: datetime,
+        ip: str,
+        device: str,
+        external: bool,
+        *key: object,
+    ) -> None:
+        """One participant's stay, as Meet logs it when they leave."""
+        params: dict[str, Any] = {
+            **common,
+            "endpoint_id": f"boq_hlane_{_mix(*key):x}"[:24],
+            "device_type": device,
+            "display_name": display,
+            "is_external": external,
+        }
+        if person:
+            params |= {"identifier": person, "identifier_type": "email_address"}
+        params |= {
+            "ip_address": ip,
+            "start_timestamp_seconds": int(joined.timestamp()),
+            "duration_seconds": int((left - joined).total_seconds()),
+            "network_transport_protocol": "udp",
+        }
+        activity("meet", "call", "call_ended", left, person, ip, params, *key)
+
+    it_admin, security = (admins[0].email, admins[-1].email) if admins else ("", "")
+    for offset in range(days, -1, -1):
+        day = now.date() - timedelta(days=offset)
+        seed = day.toordinal()
+        midnight = datetime.combine(day, datetime.min.time(), UTC)
+
+        def at(hour: int, minute: int = 0, second: int = 0, _midnight: datetime = midnight) -> datetime:
+            return _midnight + timedelta(hours=hour, minutes=minute, seconds=second)
+
+        # -- the Admin console: Meet settings weakened and restored (and one Gmail setting)
+        if admins:
+            if seed % 14 == 3:
+                activity(
+                    "admin",
+                    "APPLICATION_SETTINGS",
+                    "CHANGE_APPLICATION_SETTING",
+                    at(16, 5, 12),
+                    it_admin,
+                    staff_ip.format(20),
+                    {
+                        "APPLICATION_NAME": "Google Meet",
+                        "SETTING_NAME": JOIN_SETTING,
+                        "OLD_VALUE": "LOGGED_IN",
+                        "NEW_VALUE": "ALL",
+                        "ORG_UNIT_NAME": "Students",
+                    },
+                    seed,
+                    "weaken",
+                )
+            if seed % 14 == 4:
+                activity(
+                    "admin",
+                    "APPLICATION_SETTINGS",
+                    "CHANGE_APPLICATION_SETTING",
+                    at(8, 10, 40),
+                    security,
+                    staff_ip.format(21),
+                    {
+                        "APPLICATION_NAME": "Google Meet",
+                        "SETTING_NAME": JOIN_SETTING,
+                        "OLD_VALUE": "ALL",
+                        "NEW_VALUE": "LOGGED_IN",
+                        "ORG_UNIT_NAME": "Students",
+                    },
+                    seed,
+                    "restore",
+                )
+            if seed % 14 == 9:
+                activity(
+                    "admin",
+                    "APPLICATION_SETTINGS",
+                    "CREATE_APPLICATION_SETTING",
+                    at(15, 42, 3),
+                    it_admin,
+                    staff_ip.format(20),
+                    {
+                        "APPLICATION_NAME": "Google Meet",
+                        "SETTING_NAME": CALLER_SETTING,
+                        "NEW_VALUE": "ALL",
+                        "ORG_UNIT_NAME": "Staff",
+                    },
+                    seed,
+                    "create",
+                )
+            if seed % 14 == 10:
+                activity(
+                    "admin",
+                    "APPLICATION_SETTINGS",
+                    "DELETE_APPLICATION_SETTING",
+                    at(9, 1, 30),
+                    security,
+                    staff_ip.format(21),
+                    {
+                        "APPLICATION_NAME": "Google Meet",
+                        "SETTING_NAME": CALLER_SETTING,
+                        "OLD_VALUE": "ALL",
+                        "ORG_UNIT_NAME": "Staff",
+                    },
+                    seed,
+                    "delete",
+                )
+            if seed % 7 == 2:
+                activity(
+                    "admin",
+                    "APPLICATION_SETTINGS",
+                    "CHANGE_APPLICATION_SETTING",
+                    at(17, 30),
+                    it_admin,
+                    staff_ip.format(20),
+                    {
+                        "APPLICATION_NAME": "Gmail",
+                        "SETTING_NAME": "Email Spam Filter Ip Allowlist",
+                        "OLD_VALUE": "[]",
+                        "NEW_VALUE": "[198.51.100.0/24]",
+                        "ORG_UNIT_NAME": "Staff",
+                    },
+                    seed,
+                    "gmail",
+                )
+        if day.weekday() >= 5:
+            continue
+        # -- classes
+        for i, teacher in enumerate(teachers):
+            for period in range(2):
+                if (i + period + day.weekday()) % 2:
+                    continue
+                start = at(14 + period)
+                end = start + timedelta(minutes=50)
+                topic = f"{SUBJECTS[(i + period) % len(SUBJECTS)]} - P{period + 1}"
+                h = _mix(seed, "class", i, period)
+                letters = "".join(chr(97 + (h >> (5 * n)) % 26) for n in range(10))
+                code = codes.get((teacher.email.lower(), topic)) or f"{letters[:3]}-{letters[3:7]}-{letters[7:]}"
+                conference = f"{h:x}"[:12] + "-" + f"{_mix(seed, 'conf', i, period):x}"[:15]
+                common = {
+                    "meeting_code": audit_code(code),
+                    "conference_id": conference,
+                    "organizer_email": teacher.email,
+                    "product_type": "meet",
+                    "location_country": "US",
+                }
+
+                call_ended(
+                    common,
+                    teacher.email,
+                    f"{teacher.first_name} {teacher.last_name}",
+                    start - timedelta(minutes=3),
+                    end + timedelta(minutes=2),
+                    staff_ip.format(h % 200 + 20),
+                    "web",
+                    False,
+                    seed,
+                    i,
+                    period,
+                    "t",
+                )
+                action = {**common, "action_time": rfc3339(start + timedelta(minutes=5))}
+                activity(
+                    "meet",
+                    "conference_action",
+                    "presentation_started",
+                    start + timedelta(minutes=5),
+                    teacher.email,
+                    staff_ip.format(h % 200 + 20),
+                    action,
+                    seed,
+                    i,
+                    period,
+                    "present",
+                )
+                roster = [students[(i * 7 + period * 3 + k * 11) % len(students)] for k in range(10 if students else 0)]
+                for k, student in enumerate(roster):
+                    late = (h >> (k + 3)) % 240
+                    early = (h >> (k + 9)) % 180
+                    call_ended(
+                        common,
+                        student.email,
+                        f"{student.first_name} {student.last_name}",
+                        start + timedelta(seconds=late),
+                        end - timedelta(seconds=early),
+                        home_ip.format((h >> k) % 250 + 2),
+                        _DEVICES[(h >> (2 * k)) % len(_DEVICES)],
+                        False,
+                        seed,
+                        i,
+                        period,
+                        "s",
+                        k,
+                    )
+                if h % 6 == 0:  # uninvited guests, not signed in: one let in, one turned away
+                    knock = start + timedelta(minutes=12)
+                    guest = _GUEST_NAMES[(h >> 10) % len(_GUEST_NAMES)]
+                    activity(
+                        "meet",
+                        "conference_action",
+                        "knocking_accepted",
+                        knock,
+                        teacher.email,
+                        staff_ip.format(h % 200 + 20),
+                        {
+                            **common,
+                            "target_display_names": guest,
+                            "target_user_count": 1,
+                            "action_time": rfc3339(knock),
+                        },
+                        seed,
+                        i,
+                        period,
+                        "knock",
+                        0,
+                    )
+                    call_ended(
+                        common,
+                        None,
+                        guest,
+                        knock,
+                        knock + timedelta(minutes=2),
+                        f"192.0.2.{h % 250 + 2}",
+                        "web",
+                        True,
+                        seed,
+                        i,
+                        period,
+                        "guest",
+                        0,
+                    )
+                    other = _GUEST_NAMES[(h >> 14) % len(_GUEST_NAMES)]
+                    activity(
+                        "meet",
+                        "conference_action",
+                        "knocking_denied",
+                        knock + timedelta(minutes=1),
+                        teacher.email,
+                        staff_ip.format(h % 200 + 20),
+                        {
+                            **common,
+                            "target_display_names": other,
+                            "target_user_count": 1,
+                            "action_time": rfc3339(knock + timedelta(minutes=1)),
+                        },
+                        seed,
+                        i,
+                        period,
+                        "knock",
+                        1,
+                    )
+                    if roster and h % 5 == 0:
+                        reporter = roster[h % len(roster)]
+                        activity(
+                            "meet",
+                            "call",
+                            "abuse_report_submitted",
+                            knock + timedelta(minutes=3),
+                            reporter.email,
+                            home_ip.format(h % 250 + 2),
+                            {
+                                **common,
+                                "action_reason": "harassment",
+                                "action_description": f"{guest} joined and shouted over the teacher",
+                            },
+                            seed,
+                            i,
+                            period,
+                            "abuse",
+                        )
+    return out
 
 
 def _seed(fake: Any, district: District) -> None:
     seed_district(fake, district)
+    fake.enable_sandbox_logs(district)
 
 
 SANDBOX = SandboxPlatform(
@@ -1579,6 +2113,7 @@ __all__ = [
     "class_event",
     "discovery",
     "google_error",
+    "sandbox_log_traffic",
     "schema_problems",
     "seed_district",
     "space_config_of",

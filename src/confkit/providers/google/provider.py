@@ -21,7 +21,14 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from confkit.capabilities import Operation
 from confkit.config import parse_settings
-from confkit.errors import APIError, NotFoundError, UnavailableError, UnrepresentableError, UnsupportedOperationError
+from confkit.errors import (
+    APIError,
+    NotFoundError,
+    PaginationLoopError,
+    UnavailableError,
+    UnrepresentableError,
+    UnsupportedOperationError,
+)
 from confkit.http.clock import Clock, SystemClock
 from confkit.http.core import HttpCore
 from confkit.http.pagination import paginate
@@ -420,6 +427,49 @@ class GoogleProvider(Provider):
             return Page(items=found, next_cursor=data.get("nextPageToken") or None)
 
         return paginate(fetch, provider=self.name)
+
+    def iter_activity_pages(
+        self,
+        application: str,
+        *,
+        start_time: datetime | None = None,
+        end_time: datetime | None = None,
+        event_name: str | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+    ) -> Iterator[Page[dict[str, Any]]]:
+        """Reports ``activities.list`` of ``application`` (``meet``, ``admin`` ...) for all users, page by
+        page from ``page_token``: the activities exactly as Google sent them, ``next_cursor`` = Google's
+        ``nextPageToken``. The audit-log streams (``confkit.providers.google.logs``) resume with it."""
+        size = min(page_size or MAX_ACTIVITIES_PAGE, MAX_ACTIVITIES_PAGE)
+        start = mapping.format_time(start_time) if start_time is not None else None
+        end = mapping.format_time(end_time) if end_time is not None else None
+        seen: set[str] = set()
+        token = page_token or None
+        while True:
+            request = _activities().list(
+                userKey="all",
+                applicationName=application,
+                startTime=start,
+                endTime=end,
+                eventName=event_name,
+                maxResults=size,
+                pageToken=token,
+            )
+            data = self._execute(request) or {}
+            items = data.get("items")
+            found = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+            nxt = data.get("nextPageToken") or None
+            yield Page(items=found, next_cursor=nxt)
+            if nxt is None:
+                return
+            if nxt in seen or nxt == token:
+                raise PaginationLoopError(
+                    f"the Reports API repeated a page token of {application} activities; stopping instead of looping",
+                    provider=PROVIDER,
+                )
+            seen.add(nxt)
+            token = nxt
 
 
 def _events() -> Any:
