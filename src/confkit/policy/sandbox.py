@@ -59,7 +59,12 @@ def restore_fake(fake: Any, state: str) -> None:
     """Put ``fake`` back into the state ``state`` (a ``snapshot()``), verified byte for byte."""
     restore = getattr(fake, "restore", None)
     if callable(restore):
-        restore(state)
+        try:
+            restore(state)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ConfigurationError(
+                f"the saved sandbox state of {type(fake).__name__} cannot be restored ({exc}); use --reset-sandbox"
+            ) from None
     else:
         data = json.loads(state)
         if not isinstance(data, dict):
