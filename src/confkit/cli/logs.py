@@ -110,8 +110,10 @@ def collect_cmd(
         names = s.names(provider)
         streams: list[LogStream] = []
         skipped: list[str] = []
+        offered: list[str] = []
         for name in names:
             found = list(s.connect(name).log_streams())
+            offered.append(f"{name}: {', '.join(x.name for x in found) or 'none'}")
             if stream:
                 found = [x for x in found if x.name in stream]
             if found:
@@ -122,7 +124,7 @@ def collect_cmd(
             raise ConfigurationError(
                 f"no log streams to collect ({', '.join(skipped)} offers none"
                 + (f" named {', '.join(stream)}" if stream else "")
-                + "); Zoom has signins, operations and participants"
+                + f"); streams offered - {'; '.join(offered)}"
             )
         view = _ProgressView(show_progress and err.is_terminal)
         collector = Collector(db, redact=redact, on_progress=view.update)
