@@ -301,3 +301,35 @@ def test_to_dict_is_the_stored_shape() -> None:
                              TENANT)
     assert LogEvent.model_validate(stored).to_dict() == stored
     assert format_time(datetime(2026, 1, 5, tzinfo=UTC)) == "2026-01-05T00:00:00.000000Z"
+
+
+# -- vendor records (the collector's fast path: stored as received, normalized when read) -----------------------
+
+
+def test_records_normalize_to_exactly_the_mappers_events() -> None:
+    import json
+
+    from confkit.logs.stream import VendorRecord, record_event
+    from confkit.providers.zoom.logs import operation_record, participant_record, signin_record
+
+    def stored(record: VendorRecord) -> VendorRecord:  # what reading back from the store gives
+        body = json.loads(json.dumps([record.raw] if record.context is None else [record.raw, record.context]))
+        return record._replace(raw=body[0], context=body[1] if len(body) > 1 else None)
+
+    context = meeting_context(REPORT_MEETING, "host-id-1")
+    guest = PARTICIPANT | {"id": "", "user_email": "", "name": "xXx_gamer", "status": "in_waiting_room"}
+    untimed = {k: v for k, v in ACTIVITY.items() if k != "time"}
+    cases = [
+        (signin_record(ACTIVITY, TENANT), "signins", signin_event(ACTIVITY, TENANT)),
+        (signin_record(untimed, TENANT, "2026-01-05T00:00:00.000000Z"), "signins",
+         signin_event(untimed, TENANT, "2026-01-05T00:00:00.000000Z")),
+        (operation_record(op("Change Role  - homer.simpson@duff.io: from User to Co-Owner"), TENANT), "operations",
+         operation_event(op("Change Role  - homer.simpson@duff.io: from User to Co-Owner"), TENANT)),
+        (participant_record(PARTICIPANT, TENANT, context), "participants",
+         participant_event(PARTICIPANT, TENANT, context)),
+        (participant_record(guest, TENANT, context), "participants", participant_event(guest, TENANT, context)),
+    ]
+    for record, stream, event in cases:
+        assert (record.id, record.time, record.category, record.action) == (
+            event["id"], event["time"], event["category"], event["action"])
+        assert record_event(stored(record), "zoom", TENANT, stream) == event

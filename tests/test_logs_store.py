@@ -157,3 +157,27 @@ def test_bad_ages_and_moments_are_configuration_errors() -> None:
         parse_moment("yesterday")
     assert parse_moment("7d", now=NOW) == NOW - timedelta(days=7)
     assert parse_moment("2026-01-05") == datetime(2026, 1, 5, tzinfo=UTC)
+
+
+def test_vendor_records_are_stored_deduplicated_and_read_back_normalized(tmp_path: Path) -> None:
+    from confkit.logs.stream import VendorRecord
+    from confkit.providers.zoom.logs import signin_event, signin_record
+
+    def activity(n: int) -> dict[str, Any]:
+        return {"email": f"user{n}@district.example", "time": f"2026-01-05T0{n}:00:00Z", "type": "Sign in",
+                "ip_address": "192.0.2.1", "client_type": "Browser", "version": "-"}
+
+    with LogStore.open(tmp_path / "r.db") as store, store.background_checkpoints():
+        key = StreamKey("tenant-1", "zoom", "signins")
+        records = [signin_record(activity(n), "tenant-1") for n in range(4)]
+        first = store.commit_page(key, [signin_event(activity(0), "tenant-1")], records=records[1:3], cursor="c",
+                                  units=(), now=NOW, finished=None, window=WINDOW)
+        again = store.commit_page(key, [], records=[records[0], records[2], records[3], records[3]], cursor="d",
+                                  units=(), now=NOW, finished=None, window=WINDOW, want_new=True)
+        assert (first.inserted, first.duplicates) == (3, 0)
+        assert (again.inserted, again.duplicates, again.new) == (1, 3, [])
+        assert [r.id for r in again.new_records] == [records[3].id]
+        assert all(isinstance(r, VendorRecord) for r in again.new_records)
+        got = list(store.iter_event_dicts())
+        assert got == [signin_event(activity(n), "tenant-1") for n in range(4)]
+        assert [e.id for e in read(store, categories=["authentication"])] == [r.id for r in records]

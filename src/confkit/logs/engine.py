@@ -10,7 +10,9 @@ enforces):
 3. Each window is read page by page; every page's events and the position after it are committed
    in one transaction (:meth:`LogStore.commit_page`). Pages are fetched one ahead of the commit
    (a bounded queue), so the network and the database work at the same time and memory holds at
-   most a few pages, however many events there are.
+   most a few pages, however many events there are. Vendor records (``LogPage.records``) are stored
+   as they are and normalized when read; with redaction they are normalized here first. During a
+   run the write-ahead log is checkpointed beside the commits (:meth:`LogStore.background_checkpoints`).
 4. An expired vendor cursor restarts the window from its beginning (dedup makes that harmless);
    a transient failure that outlived HttpCore's own retries (a 429 storm, 5xx, resets) resumes the
    window from the last committed cursor after a back-off; anything else fails the stream, whose
@@ -37,7 +39,7 @@ from confkit.http.clock import Clock, SystemClock
 from confkit.logs.model import LogEvent
 from confkit.logs.redact import Redactor, parse_kinds
 from confkit.logs.store import LogStore, StreamKey
-from confkit.logs.stream import CursorExpiredError, LogPage, LogStream, Resume, Window
+from confkit.logs.stream import CursorExpiredError, LogPage, LogStream, Resume, VendorRecord, Window, record_event
 
 log = logging.getLogger("confkit.logs")
 
@@ -216,7 +218,9 @@ class Collector:
             raise ConfkitError("the same stream of the same tenant was given twice")
         if streams:
             workers = self.workers or len(streams)
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="confkit-logs") as pool:
+            with self.store.background_checkpoints(), ThreadPoolExecutor(
+                max_workers=workers, thread_name_prefix="confkit-logs"
+            ) as pool:
                 futures = [
                     pool.submit(self._guarded, stream, p, since, until, on_events)
                     for stream, p in zip(streams, progress, strict=True)
@@ -402,7 +406,11 @@ class Collector:
             for page in fetcher if fetcher is not None else source:
                 last = page.cursor is None
                 events = list(page.events)
+                records: list[VendorRecord] = list(getattr(page, "records", ()))
                 if redactor is not None:
+                    # Redaction works on normalized events: vendor records are normalized first.
+                    events += [record_event(r, key.provider, key.tenant, key.stream) for r in records]
+                    records = []
                     for event in events:
                         redactor.event(event, stream)
                 result = self.store.commit_page(
@@ -414,12 +422,15 @@ class Collector:
                     finished=finish_at if last else None,
                     window=window,
                     want_new=on_events is not None,
+                    records=records,
                 )
                 progress.pages += 1
                 progress.events_new += result.inserted
                 progress.events_dup += result.duplicates
-                if on_events is not None and result.new:
-                    on_events(key, result.new)
+                if on_events is not None and (result.new or result.new_records):
+                    on_events(key, result.new + [
+                        record_event(r, key.provider, key.tenant, key.stream) for r in result.new_records
+                    ])
                 self._emit(progress)
                 if last:
                     return True
@@ -585,7 +596,9 @@ def fetch(
         start = max(since, stream.earliest(now_clock.now()))
         for window in stream.windows(start, end):
             for page in stream.pages(window, Resume()):
-                for event in page.events:
+                records = getattr(page, "records", ())
+                for event in [*page.events, *(record_event(r, stream.provider, stream.tenant, stream.name)
+                                              for r in records)]:
                     if redactor is not None:
                         redactor.event(event, stream)
                     model = LogEvent.model_validate(event)

@@ -3,6 +3,11 @@
 Built on :class:`confkit.store.core.Store` (one file created 0600, WAL, per-module schema versions);
 this module owns the ``logs`` schema module and never touches other modules' tables.
 
+``log_events.body`` holds either the normalized event (a JSON object) or, for streams that hand
+over vendor records (:class:`~confkit.logs.stream.VendorRecord`), ``[raw]`` or ``[raw, context]``
+(a JSON array), normalized when read by the stream's normalizer; the indexed columns (id, time,
+tenant, provider, stream, category, action) are the same for both.
+
 The collector's crash-safety rests on :meth:`LogStore.commit_page`: a page's new events, the
 stream's cursor after that page, the sub-units it finished and - on a window's last page - the
 window's completion are written in **one** transaction. Killing the process at any instant leaves
@@ -12,16 +17,22 @@ stable event id (the primary key) turns any re-read into a no-op.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
+import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from confkit.logs.model import format_time, parse_time
-from confkit.logs.stream import Window
+from confkit.logs.stream import VendorRecord, Window, record_event
 from confkit.store.core import MEMORY, Migrations, Store, default_path
 
 LOGS = Migrations(
@@ -98,6 +109,12 @@ LOGS = Migrations(
 
 ENV_SANDBOX_STORE = "CONFKIT_SANDBOX_STORE"
 READ_BATCH = 1000
+#: How often the background checkpointer of a collection looks at the write-ahead log (seconds).
+CHECKPOINT_EVERY = 0.25
+#: SQLite's own automatic checkpoint threshold (pages), restored after a collection.
+AUTOCHECKPOINT = 1000
+
+log = logging.getLogger("confkit.logs")
 
 
 def sandbox_path() -> Path:
@@ -158,11 +175,13 @@ class Gap:
 @dataclass(frozen=True)
 class PageResult:
     """What a page added: ``inserted`` new events, ``duplicates`` already stored, and - when asked
-    for with ``want_new`` - the new events themselves."""
+    for with ``want_new`` - the new events themselves (``new_records``: those handed over as vendor
+    records)."""
 
     inserted: int
     duplicates: int
     new: list[dict[str, Any]]
+    new_records: list[VendorRecord] = field(default_factory=list)
 
 
 def _t(value: str | None) -> datetime | None:
@@ -173,8 +192,19 @@ def _s(value: datetime | None) -> str | None:
     return format_time(value) if value is not None else None
 
 
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
-_dumps = _ENCODER.encode
+_orjson_dumps = orjson.dumps
+_ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS
+_FALLBACK = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True)
+
+
+def _dumps(event: dict[str, Any] | tuple[Any, ...]) -> str:
+    """An event as compact JSON text: orjson (about 8x the standard library's speed; this was a quarter of
+    the collector's time), the standard library for what orjson refuses (integers beyond 64 bits, strings
+    with lone surrogates), escaped to ASCII so that SQLite can store them."""
+    try:
+        return _orjson_dumps(event, option=_ORJSON_OPTIONS).decode()
+    except orjson.JSONEncodeError:
+        return _FALLBACK.encode(event)
 
 
 class LogStore:
@@ -205,6 +235,45 @@ class LogStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextlib.contextmanager
+    def background_checkpoints(self, every: float = CHECKPOINT_EVERY) -> Iterator[None]:
+        """While inside, the write-ahead log is checkpointed by a helper thread on its own connection.
+
+        SQLite otherwise checkpoints inside the ``COMMIT`` that crosses its threshold: copying the
+        log into the database and syncing both files while the store's lock is held, so every
+        stream's next commit waits for the disk. Here commits only append to the log; a PASSIVE
+        checkpoint (which never blocks the writer) runs beside them, and SQLite's automatic
+        checkpoint is restored on the way out. Crash safety is SQLite's either way: the log is
+        replayed on the next open. No-op for an in-memory store.
+        """
+        if self.path == MEMORY:
+            yield
+            return
+        stop = threading.Event()
+
+        def checkpointer() -> None:
+            conn = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False)
+            try:
+                conn.execute("PRAGMA synchronous=NORMAL")  # sync the log before and the file after a checkpoint
+                while not stop.wait(every):
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except sqlite3.Error:  # the writer checkpoints again once restored; nothing is lost
+                log.debug("background checkpoint failed", exc_info=True)
+            finally:
+                conn.close()
+
+        self.store.query("PRAGMA wal_autocheckpoint=0")
+        thread = threading.Thread(target=checkpointer, name="confkit-logs-checkpoint", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
+            with contextlib.suppress(sqlite3.Error):  # never hide the error that ended the collection
+                self.store.query(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT}")
+                self.store.query("PRAGMA wal_checkpoint(PASSIVE)")
 
     # -- checkpoints -----------------------------------------------------------------------------
 
@@ -311,41 +380,60 @@ class LogStore:
         finished: datetime | None,
         window: Window,
         want_new: bool = False,
+        records: Sequence[VendorRecord] = (),
     ) -> PageResult:
         """Store a page's new events and the stream's position after it, atomically.
 
-        ``finished`` is set on the window's last page: it becomes ``done_until`` (never moving
-        backwards) and the window, its cursor and its units are cleared in the same transaction.
-        Deduplication is by the unique ``(time, id)`` index: an event's id determines its time (both
-        come from the same vendor record), and an index in time order keeps inserts local.
+        ``events`` are normalized event dicts, ``records`` events as vendor records (stored as
+        they are, normalized when read). ``finished`` is set on the window's last page: it becomes
+        ``done_until`` (never moving backwards) and the window, its cursor and its units are cleared
+        in the same transaction. Deduplication is by the unique ``(time, id)`` index: an event's id
+        determines its time (both come from the same vendor record), and an index in time order
+        keeps inserts local.
         """
         stamp = format_time(now)
+        total = len(events) + len(records)
+        tenant, provider, stream = key.tenant, key.provider, key.stream
         with self.store.transaction() as tx:
             self._ensure(tx, key)
             new: list[dict[str, Any]] = []
+            new_records: list[VendorRecord] = []
             inserted = 0
-            if events:
+            if events or records:
                 if want_new:
-                    marks = ",".join("(?,?)" for _ in events)
-                    pairs = [v for e in events for v in (e["time"], e["id"])]
-                    existing = {row[0] for row in tx.execute(
-                        f"SELECT id FROM log_events WHERE (time, id) IN (VALUES {marks})", pairs)}
+                    pairs = [(e["time"], e["id"]) for e in events] + [(r.time, r.id) for r in records]
+                    existing: set[str] = set()
+                    for start in range(0, len(pairs), 400):  # within SQLite's limit of bound parameters
+                        chunk = pairs[start:start + 400]
+                        marks = ",".join("(?,?)" for _ in chunk)
+                        existing.update(row[0] for row in tx.execute(
+                            f"SELECT id FROM log_events WHERE (time, id) IN (VALUES {marks})",
+                            [v for pair in chunk for v in pair]))
                     seen: set[str] = set()
                     for event in events:
                         if event["id"] not in existing and event["id"] not in seen:
                             seen.add(event["id"])
                             new.append(event)
+                    for record in records:
+                        if record.id not in existing and record.id not in seen:
+                            seen.add(record.id)
+                            new_records.append(record)
+                    events, records = new, new_records
                 rows = [
-                    (e["id"], e["time"], key.tenant, key.provider, key.stream, e["category"], e["action"], _dumps(e),
-                     stamp)
-                    for e in (new if want_new else events)
+                    (e["id"], e["time"], tenant, provider, stream, e["category"], e["action"], _dumps(e), stamp)
+                    for e in events
+                ]
+                rows += [
+                    (r.id, r.time, tenant, provider, stream, r.category, r.action,
+                     _dumps((r.raw,) if r.context is None else (r.raw, r.context)), stamp)
+                    for r in records
                 ]
                 inserted = tx.executemany(
                     "INSERT OR IGNORE INTO log_events (id, time, tenant, provider, stream, category, action, body, "
                     "collected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     rows,
                 ).rowcount
-            dups = len(events) - inserted
+            dups = total - inserted
             where = (key.tenant, key.provider, key.stream)
             if finished is None:
                 tx.execute(
@@ -379,7 +467,7 @@ class LogStore:
                     ),
                 )
                 tx.execute("DELETE FROM log_units WHERE tenant = ? AND provider = ? AND stream = ?", where)
-        return PageResult(inserted, dups, new)
+        return PageResult(inserted, dups, new, new_records)
 
     # -- gaps, salts, runs -------------------------------------------------------------------------
 
@@ -469,16 +557,26 @@ class LogStore:
             if last is not None:
                 clause.append("(time > ? OR (time = ? AND id > ?))")
                 args.extend([last[0], last[0], last[1]])
-            sql = "SELECT id, time, body FROM log_events"
+            sql = "SELECT id, time, tenant, provider, stream, category, action, body FROM log_events"
             if clause:
                 sql += " WHERE " + " AND ".join(clause)
             sql += " ORDER BY time, id LIMIT ?"
             rows = self.store.query(sql, [*args, batch])
             for row in rows:
-                yield json.loads(row["body"])
+                yield self._event(row)
             if len(rows) < batch:
                 return
             last = (rows[-1]["time"], rows[-1]["id"])
+
+    @staticmethod
+    def _event(row: Any) -> dict[str, Any]:
+        """The normalized event of a stored row (a vendor record is normalized here)."""
+        body = json.loads(row["body"])
+        if isinstance(body, dict):
+            return body
+        record = VendorRecord(row["id"], row["time"], row["category"], row["action"], body[0],
+                              body[1] if len(body) > 1 else None)
+        return record_event(record, row["provider"], row["tenant"], row["stream"])
 
     def ids(self) -> Iterator[str]:
         """Every stored event id (for checks), in storage order, batched."""

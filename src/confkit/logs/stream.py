@@ -20,6 +20,15 @@ Contract of :meth:`LogStream.pages` (see docs/logs.md, "Adding a provider's logs
   resumed, ``resume.done(unit)`` tells the stream to skip them.
 * Retry of transient failures happens below (HttpCore) and above (the collector restarts
   ``pages()`` from the last committed cursor); a stream never swallows errors.
+
+Optional, for streams with many events: a page may carry its events as :class:`VendorRecord`
+objects in ``LogPage.records`` instead of (or besides) normalized dicts in ``LogPage.events``: the
+stable id, the stored time, the category and the action (what is indexed and deduplicated on), the
+untouched vendor record and whatever else the mapper needs (``context``). They are stored as they
+are and normalized when read, by the function ``NORMALIZERS[stream]`` of the provider's ``logs``
+module (see :func:`normalizer`), which must give the event the stream's mapper would have given.
+It spares the collector most of its own work per event (docs/logs.md, Benchmark); a stream that
+does not use it changes nothing.
 """
 
 from __future__ import annotations
@@ -30,7 +39,8 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
 from confkit.errors import ConfkitError
 from confkit.logs.model import Category
@@ -57,13 +67,35 @@ class Window:
         return f"{self.start.isoformat()} .. {self.end.isoformat()}"
 
 
+class VendorRecord(NamedTuple):
+    """An event as stored before normalization: what is indexed, and the vendor's record.
+
+    ``id``, ``time`` (the stored UTC form), ``category`` and ``action`` are what the stream's mapper
+    gives for ``raw``; ``context`` is what the mapper needs besides the record (e.g. the meeting a
+    participant record belongs to), ``None`` when nothing.
+    """
+
+    id: str
+    time: str
+    category: str
+    action: str
+    raw: dict[str, Any]
+    context: dict[str, Any] | None = None
+
+
+#: ``(raw, context, tenant, time) -> normalized event dict``: a stream's mapper, for stored records.
+Normalizer = Callable[[dict[str, Any], "dict[str, Any] | None", str, str], dict[str, Any]]
+
+
 @dataclass
 class LogPage:
-    """One page of a window: normalized events, where to resume after it, sub-units it finished."""
+    """One page of a window: normalized events, where to resume after it, sub-units it finished,
+    and - optionally - events as vendor records normalized when read (see the module docstring)."""
 
     events: Sequence[dict[str, Any]]
     cursor: str | None
     completes: Sequence[str] = ()
+    records: Sequence[VendorRecord] = ()
 
 
 @dataclass(frozen=True)
@@ -210,6 +242,27 @@ def raw_redaction(provider: str, stream: str) -> KeyRedaction | None:
     return KeyRedaction(keys) if keys is not None else None
 
 
+@cache
+def normalizer(provider: str, stream: str) -> Normalizer:
+    """How stored vendor records of ``provider``'s ``stream`` become events: ``NORMALIZERS[stream]``
+    of ``confkit.providers.<provider>.logs``."""
+    try:
+        module = importlib.import_module(f"confkit.providers.{provider}.logs")
+    except ImportError:
+        module = None
+    found: Normalizer | None = getattr(module, "NORMALIZERS", {}).get(stream)
+    if found is None:
+        raise ConfkitError(f"no normalizer for stored {provider}/{stream} records (confkit.providers.{provider}.logs)")
+    return found
+
+
+def record_event(record: VendorRecord, provider: str, tenant: str, stream: str) -> dict[str, Any]:
+    """The normalized event dict of a vendor record (its id, time, category and action as indexed)."""
+    event = normalizer(provider, stream)(record.raw, record.context, tenant, record.time)
+    event["id"], event["time"], event["category"], event["action"] = record[:4]
+    return event
+
+
 # -- discovery ----------------------------------------------------------------------------------------
 
 StreamFactory = Callable[["Provider"], Sequence[LogStream]]
@@ -243,13 +296,17 @@ __all__ = [
     "KeyRedaction",
     "LogPage",
     "LogStream",
+    "Normalizer",
     "Resume",
+    "VendorRecord",
     "Window",
     "align_down",
     "align_up",
     "discover_streams",
     "looks_like_ip",
+    "normalizer",
     "plan_windows",
     "raw_redaction",
+    "record_event",
     "redact_by_keys",
 ]

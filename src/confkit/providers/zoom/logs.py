@@ -18,6 +18,11 @@ collector re-reads the window. Zoom records carry no id of their own, so the sta
 hashes the record's identifying fields (listed at each mapper); two records identical in every
 one of them - same user, same second, same address, same client - are one event to confkit.
 
+The streams hand over :class:`~confkit.logs.stream.VendorRecord` objects (id, time, category and
+action computed here, the record kept as received), stored as they are and normalized when read
+by ``NORMALIZERS``, i.e. by the same mappers; the participants stream reads ``PARTICIPANT_READERS``
+meetings at a time.
+
 Requests are paced a little under the plan's per-second limit of each label (``LOG_RATE_SHARE``),
 evenly spaced rather than in bursts, because Zoom counts per second per account and shares the
 budget with every other app of the account.
@@ -26,6 +31,7 @@ budget with every other app of the account.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import math
 import queue
 import re
@@ -34,6 +40,7 @@ import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -41,14 +48,16 @@ from dateutil.relativedelta import relativedelta
 
 from confkit.errors import InvalidRequestError, NotFoundError
 from confkit.http.ratelimit import Rate, RateLimiter
-from confkit.logs.model import Category, Outcome, event_id, format_time, new_event, vendor_time
+from confkit.logs.model import Category, Outcome, format_time, vendor_time
 from confkit.logs.stream import (
     EMAIL_RE,
     BaseLogStream,
     CursorExpiredError,
     LogPage,
     LogStream,
+    Normalizer,
     Resume,
+    VendorRecord,
     Window,
     align_up,
 )
@@ -68,6 +77,8 @@ RETENTION_MONTHS = 6
 WINDOW_DAYS = 28  # "one month per request": 28 days fits any reading of a month
 #: How many meetings the participants stream finds ahead of reading their participants.
 DISCOVERY_AHEAD = 1000
+#: How many meetings the participants stream reads at the same time (see :class:`ParticipantStream`).
+PARTICIPANT_READERS = 4
 #: Personal data in each stream's Zoom records, by key (for ``--redact``).
 PII_KEYS: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "signins": MappingProxyType({"email": "email", "ip_address": "ip"}),
@@ -109,27 +120,35 @@ class OperationDetail:
 
 def parse_operation_detail(text: str | None) -> OperationDetail:
     """Parse an ``operation_detail`` string (see :class:`OperationDetail`)."""
+    return OperationDetail(*_parse_detail(text))
+
+
+def _parse_detail(text: str | None) -> tuple[str, str | None, str | None, str | None]:
+    """(head, subject, from, to) of an ``operation_detail``: :func:`parse_operation_detail` without the object."""
     text = (text or "").strip()
     parts = _SEPARATOR.split(text, maxsplit=1)
     if len(parts) == 1:
         parts = _SEPARATOR_LOOSE.split(text, maxsplit=1)
-    if len(parts) == 1:
-        return OperationDetail(head=text)
+        if len(parts) == 1:
+            return text, None, None, None
     head, body = parts[0].strip(), parts[1].strip()
-    found = _CHANGE_EMPTY.match(body) or _CHANGE.match(body)
-    if found is None:
-        return OperationDetail(head=head, subject=body)
-    from_value = found.groupdict().get("from")
-    return OperationDetail(
-        head=head,
-        subject=found.group("field").strip(),
-        from_value=(from_value or "").strip(),
-        to_value=found.group("to").strip(),
-    )
+    if ":" in body and "from" in body:  # both change patterns need them: most bodies skip the regexes
+        found = _CHANGE_EMPTY.match(body)
+        if found is not None:
+            return head, found.group("field").strip(), "", found.group("to").strip()
+        found = _CHANGE.match(body)
+        if found is not None:
+            field, from_value, to_value = found.group("field", "from", "to")
+            return head, field.strip(), from_value.strip(), to_value.strip()
+    return head, body, None, None
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=1024)
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    return _NOT_SLUG.sub("_", text.lower()).strip("_")
 
 
 VERBS = {
@@ -156,95 +175,170 @@ def role_rank(role: str | None) -> int:
     return ROLE_RANK.get(role.strip().lower(), 2)
 
 
+@lru_cache(maxsize=1024)
+def _kind_and_verb(category_type: str, action: str) -> tuple[str, str]:
+    """``("user_group", "update")`` for ``("User Group", "Update")`` (a small vocabulary: cached)."""
+    return _slug(category_type), VERBS.get(action.strip().lower(), _slug(action) or "other")
+
+
 # -- mappers (pure functions: Zoom record -> normalized event dict) ------------------------------------
+#
+# They run for every collected event, so they build the event dict directly (the shape of
+# :func:`confkit.logs.model.new_event`) and the id text in one f-string (the value of
+# :func:`confkit.logs.model.event_id` for the same parts: the tests compare the two).
+
+_sha256 = hashlib.sha256
+_AUTHENTICATION = str(Category.AUTHENTICATION)
+_PARTICIPANT = str(Category.PARTICIPANT)
+_SUCCESS, _FAILURE, _UNKNOWN = str(Outcome.SUCCESS), str(Outcome.FAILURE), str(Outcome.UNKNOWN)
+
+
+def _part(value: object) -> str:
+    """A part of an event id as :func:`~confkit.logs.model.event_id` reads it (only for non-strings)."""
+    return "" if value is None else str(value)
+
+
+def _digest(text: str) -> str:
+    return _sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _signin_key(record: Mapping[str, Any]) -> tuple[str, str, str, str]:
+    """(id, type, action, outcome) of a sign-in record."""
+    get = record.get
+    email = get("email") or None
+    kind = get("type") or ""
+    if kind.__class__ is not str:
+        kind = str(kind)
+    lowered = kind.lower()
+    if lowered == "sign in":
+        action, outcome = "sign_in", _SUCCESS
+    elif lowered == "sign out":
+        action, outcome = "sign_out", _SUCCESS
+    else:
+        action = _slug(kind) or "unknown"
+        outcome = _FAILURE if "fail" in lowered else _UNKNOWN
+    time, ip, client, version = get("time"), get("ip_address"), get("client_type"), get("version")
+    e = email if email.__class__ is str else _part(email)
+    t = time if time.__class__ is str else _part(time)
+    i = ip if ip.__class__ is str else _part(ip)
+    c = client if client.__class__ is str else _part(client)
+    v = version if version.__class__ is str else _part(version)
+    eid = _digest(f"4:zoom7:signins{len(e)}:{e}{len(t)}:{t}{len(kind)}:{kind}{len(i)}:{i}{len(c)}:{c}{len(v)}:{v}")
+    return eid, kind, action, outcome
 
 
 def signin_event(record: Mapping[str, Any], tenant: str, fallback_time: str | None = None) -> dict[str, Any]:
     """One ``/report/activities`` record. Identity: ``email, time, type, ip_address, client_type, version``."""
-    email = record.get("email") or None
-    kind = str(record.get("type") or "")
-    lowered = kind.lower()
-    if lowered == "sign in":
-        action, outcome = "sign_in", Outcome.SUCCESS
-    elif lowered == "sign out":
-        action, outcome = "sign_out", Outcome.SUCCESS
-    else:
-        action = _slug(kind) or "unknown"
-        outcome = Outcome.FAILURE if "fail" in lowered else Outcome.UNKNOWN
-    time = record.get("time")
-    return new_event(
-        id=event_id(
-            PROVIDER, "signins", email, time, kind, record.get("ip_address"), record.get("client_type"),
-            record.get("version"),
-        ),
-        time=vendor_time(time) or fallback_time or EPOCH_TIME,
-        provider=PROVIDER,
-        tenant=tenant,
-        stream="signins",
-        category=Category.AUTHENTICATION,
-        action=action,
-        outcome=outcome,
-        vendor_action=kind or None,
-        actor={
+    eid, kind, action, outcome = _signin_key(record)
+    get = record.get
+    email, ip, client, version = get("email") or None, get("ip_address"), get("client_type"), get("version")
+    return {
+        "id": eid,
+        "time": vendor_time(get("time")) or fallback_time or EPOCH_TIME,
+        "provider": PROVIDER,
+        "tenant": tenant,
+        "stream": "signins",
+        "category": _AUTHENTICATION,
+        "action": action,
+        "outcome": outcome,
+        "vendor_action": kind or None,
+        "vendor_category": None,
+        "actor": {
             "id": None,
             "email": email,
             "name": None,
-            "ip": record.get("ip_address") or None,
-            "client": record.get("client_type") or None,
-            "client_version": record.get("version") or None,
+            "ip": ip or None,
+            "client": client or None,
+            "client_version": version or None,
             "external": False,
             "anonymous": False,
         },
-        raw=dict(record),
-    )
+        "target": None,
+        "meeting": None,
+        "session": None,
+        "changes": [],
+        "detail": None,
+        "raw": dict(record),
+        "redacted": [],
+    }
+
+
+def signin_record(record: Mapping[str, Any], tenant: str, fallback_time: str | None = None) -> VendorRecord:
+    """:func:`signin_event` as a :class:`~confkit.logs.stream.VendorRecord` (normalized when read)."""
+    eid, _, action, _ = _signin_key(record)
+    time = vendor_time(record.get("time")) or fallback_time or EPOCH_TIME
+    return VendorRecord(eid, time, _AUTHENTICATION, action, record if record.__class__ is dict else dict(record))
+
+
+def _operation_key(record: Mapping[str, Any]) -> tuple[str, str, str, Any]:
+    """(id, category_type, action, operation_detail) of an operation-log record."""
+    get = record.get
+    operator = get("operator") or None
+    vendor_category = get("category_type") or ""
+    if vendor_category.__class__ is not str:
+        vendor_category = str(vendor_category)
+    vendor_action = get("action") or ""
+    if vendor_action.__class__ is not str:
+        vendor_action = str(vendor_action)
+    detail, time = get("operation_detail"), get("time")
+    t = time if time.__class__ is str else _part(time)
+    o = operator if operator.__class__ is str else _part(operator)
+    d = detail if detail.__class__ is str else _part(detail)
+    eid = _digest(f"4:zoom10:operations{len(t)}:{t}{len(o)}:{o}{len(vendor_category)}:{vendor_category}"
+                  f"{len(vendor_action)}:{vendor_action}{len(d)}:{d}")
+    return eid, vendor_category, vendor_action, detail
 
 
 def operation_event(record: Mapping[str, Any], tenant: str, fallback_time: str | None = None) -> dict[str, Any]:
     """One ``/report/operationlogs`` record. Identity: ``time, operator, category_type, action, operation_detail``."""
-    operator = record.get("operator") or None
-    vendor_category = str(record.get("category_type") or "")
-    vendor_action = str(record.get("action") or "")
-    detail = record.get("operation_detail")
-    time = record.get("time")
+    eid, vendor_category, vendor_action, detail = _operation_key(record)
     category, action, target, changes = classify_operation(vendor_category, vendor_action, detail, tenant)
-    return new_event(
-        id=event_id(PROVIDER, "operations", time, operator, vendor_category, vendor_action, detail),
-        time=vendor_time(time) or fallback_time or EPOCH_TIME,
-        provider=PROVIDER,
-        tenant=tenant,
-        stream="operations",
-        category=category,
-        action=action,
-        outcome=Outcome.SUCCESS,
-        vendor_action=vendor_action or None,
-        vendor_category=vendor_category or None,
-        actor={"id": None, "email": operator, "name": None, "ip": None, "client": None, "client_version": None,
-               "external": False, "anonymous": False},
-        target=target,
-        changes=changes,
-        detail=detail if isinstance(detail, str) else None,
-        raw=dict(record),
-    )
+    return {
+        "id": eid,
+        "time": vendor_time(record.get("time")) or fallback_time or EPOCH_TIME,
+        "provider": PROVIDER,
+        "tenant": tenant,
+        "stream": "operations",
+        "category": str(category),
+        "action": action,
+        "outcome": _SUCCESS,
+        "vendor_action": vendor_action or None,
+        "vendor_category": vendor_category or None,
+        "actor": {"id": None, "email": record.get("operator") or None, "name": None, "ip": None, "client": None,
+                  "client_version": None, "external": False, "anonymous": False},
+        "target": target,
+        "meeting": None,
+        "session": None,
+        "changes": changes,
+        "detail": detail if isinstance(detail, str) else None,
+        "raw": dict(record),
+        "redacted": [],
+    }
+
+
+def operation_record(record: Mapping[str, Any], tenant: str, fallback_time: str | None = None) -> VendorRecord:
+    """:func:`operation_event` as a :class:`~confkit.logs.stream.VendorRecord` (normalized when read)."""
+    eid, vendor_category, vendor_action, detail = _operation_key(record)
+    category, action, _, _ = classify_operation(vendor_category, vendor_action, detail, tenant)
+    time = vendor_time(record.get("time")) or fallback_time or EPOCH_TIME
+    return VendorRecord(eid, time, str(category), action, record if record.__class__ is dict else dict(record))
 
 
 def classify_operation(
     category_type: str, action: str, detail: str | None, tenant: str
 ) -> tuple[Category, str, dict[str, Any] | None, list[dict[str, Any]]]:
     """(category, neutral action, target, changes) of an operation-log record."""
-    parsed = parse_operation_detail(detail)
-    kind = _slug(category_type)  # "Account" -> account, "User Group" -> user_group
-    verb = VERBS.get(action.strip().lower(), _slug(action) or "other")
-    head = parsed.head
+    head, subject, from_value, to_value = _parse_detail(detail)
+    kind, verb = _kind_and_verb(category_type, action)  # "Account" -> account, "User Group" -> user_group
     head_lower = head.lower()
-    if parsed.is_change:
+    if to_value is not None:  # a change: "... : from X to Y"
         if head_lower.startswith("change role"):
-            subject = parsed.subject or ""
+            subject = subject or ""
             email = _first_email(subject)
             target = {"type": "user", "id": None, "name": None if email else subject or None, "email": email}
-            change = {"section": None, "field": "role", "from": parsed.from_value, "to": parsed.to_value}
+            change = {"section": None, "field": "role", "from": from_value, "to": to_value}
             return Category.ROLE_CHANGE, "role.change", target, [change]
-        change = {"section": head or None, "field": parsed.subject or "", "from": parsed.from_value,
-                  "to": parsed.to_value}
+        change = {"section": head or None, "field": subject or "", "from": from_value, "to": to_value}
         if head_lower.startswith("edit group "):
             change["section"] = None
             return Category.SETTING_CHANGE, "setting.update", {"type": "group", "id": None,
@@ -263,12 +357,11 @@ def classify_operation(
             change["section"] = None
             return Category.ROLE_CHANGE, "role.update", {"type": "role", "id": None, "name": role or None,
                                                          "email": None}, [change]
-        target_type = {"account": "account", "user_group": "group", "user": "user", "zoom_rooms": "zoom_room",
-                       "recording": "recording", "webinar": "webinar"}.get(kind, kind or "account")
+        target_type = _TARGET_TYPES.get(kind, kind or "account")
         target = {"type": target_type, "id": tenant if target_type == "account" else None, "name": None,
                   "email": None}
         return Category.SETTING_CHANGE, "setting.update", target, [change]
-    subject = parsed.subject or ""
+    subject = subject or ""
     if kind == "user":
         email = _first_email(subject) or _first_email(head)
         if "deactivate" in head_lower:
@@ -291,9 +384,33 @@ def classify_operation(
                                                      "email": None}, []
 
 
+_TARGET_TYPES = {"account": "account", "user_group": "group", "user": "user", "zoom_rooms": "zoom_room",
+                 "recording": "recording", "webinar": "webinar"}
+
+
 def _first_email(text: str | None) -> str | None:
-    found = EMAIL_RE.search(text or "")
+    if not text or "@" not in text:
+        return None
+    found = EMAIL_RE.search(text)
     return found.group(0) if found else None
+
+
+def _participant_id(record: Mapping[str, Any], meeting: Mapping[str, Any]) -> str:
+    get = record.get
+    instance, uid, user_id, name = meeting.get("instance"), get("id") or None, get("user_id"), get("name")
+    email, join, leave, status = get("user_email") or None, get("join_time"), get("leave_time"), get("status") or None
+    registrant = get("registrant_id")
+    m = instance if instance.__class__ is str else _part(instance)
+    u = uid if uid.__class__ is str else _part(uid)
+    p = user_id if user_id.__class__ is str else _part(user_id)
+    n = name if name.__class__ is str else _part(name)
+    e = email if email.__class__ is str else _part(email)
+    j = join if join.__class__ is str else _part(join)
+    lv = leave if leave.__class__ is str else _part(leave)
+    st = status if status.__class__ is str else _part(status)
+    r = registrant if registrant.__class__ is str else _part(registrant)
+    return _digest(f"4:zoom12:participants{len(m)}:{m}{len(u)}:{u}{len(p)}:{p}{len(n)}:{n}{len(e)}:{e}"
+                   f"{len(j)}:{j}{len(lv)}:{lv}{len(st)}:{st}{len(r)}:{r}")
 
 
 def participant_event(
@@ -306,38 +423,71 @@ def participant_event(
     in); ``external``: ``user_email`` is empty, which Zoom does for participants outside the
     host's account (its e-mail display rules).
     """
-    uid = record.get("id") or None
-    email = record.get("user_email") or None
-    join, leave = record.get("join_time"), record.get("leave_time")
-    status = record.get("status") or None
-    join_time = vendor_time(join)
-    duration = record.get("duration")
-    return new_event(
-        id=event_id(
-            PROVIDER, "participants", meeting.get("instance"), uid, record.get("user_id"), record.get("name"), email,
-            join, leave, status, record.get("registrant_id"),
-        ),
-        time=join_time or fallback_time or meeting.get("start") or EPOCH_TIME,
-        provider=PROVIDER,
-        tenant=tenant,
-        stream="participants",
-        category=Category.PARTICIPANT,
-        action="participant.waiting_room" if status == "in_waiting_room" else "participant.session",
-        outcome=Outcome.SUCCESS,
-        vendor_action=status,
-        actor={"id": uid, "email": email, "name": record.get("name") or None, "ip": None, "client": None,
-               "client_version": None, "external": email is None, "anonymous": uid is None},
-        target={"type": "meeting", "id": meeting.get("id"), "name": meeting.get("topic"), "email": None},
-        meeting=dict(meeting),
-        session={
+    get = record.get
+    uid = get("id") or None
+    email = get("user_email") or None
+    status = get("status") or None
+    join_time = vendor_time(get("join_time"))
+    duration = get("duration")
+    return {
+        "id": _participant_id(record, meeting),
+        "time": join_time or fallback_time or meeting.get("start") or EPOCH_TIME,
+        "provider": PROVIDER,
+        "tenant": tenant,
+        "stream": "participants",
+        "category": _PARTICIPANT,
+        "action": "participant.waiting_room" if status == "in_waiting_room" else "participant.session",
+        "outcome": _SUCCESS,
+        "vendor_action": status,
+        "vendor_category": None,
+        "actor": {"id": uid, "email": email, "name": get("name") or None, "ip": None, "client": None,
+                  "client_version": None, "external": email is None, "anonymous": uid is None},
+        "target": {"type": "meeting", "id": meeting.get("id"), "name": meeting.get("topic"), "email": None},
+        "meeting": dict(meeting),
+        "session": {
             "start": join_time,
-            "end": vendor_time(leave),
+            "end": vendor_time(get("leave_time")),
             "duration_seconds": duration if isinstance(duration, int) and not isinstance(duration, bool) else None,
             "status": status,
-            "participant_id": record.get("user_id") or None,
+            "participant_id": get("user_id") or None,
         },
-        raw=dict(record),
-    )
+        "changes": [],
+        "detail": None,
+        "raw": dict(record),
+        "redacted": [],
+    }
+
+
+def participant_record(
+    record: Mapping[str, Any], tenant: str, meeting: dict[str, Any], fallback_time: str | None = None
+) -> VendorRecord:
+    """:func:`participant_event` as a :class:`~confkit.logs.stream.VendorRecord` (normalized when read);
+    ``meeting`` is its context."""
+    get = record.get
+    time = vendor_time(get("join_time")) or fallback_time or meeting.get("start") or EPOCH_TIME
+    action = "participant.waiting_room" if get("status") == "in_waiting_room" else "participant.session"
+    return VendorRecord(_participant_id(record, meeting), time, _PARTICIPANT, action,
+                        record if record.__class__ is dict else dict(record), meeting)
+
+
+def _normal_signin(raw: dict[str, Any], context: dict[str, Any] | None, tenant: str, time: str) -> dict[str, Any]:
+    return signin_event(raw, tenant, time)
+
+
+def _normal_operation(raw: dict[str, Any], context: dict[str, Any] | None, tenant: str, time: str) -> dict[str, Any]:
+    return operation_event(raw, tenant, time)
+
+
+def _normal_participant(raw: dict[str, Any], context: dict[str, Any] | None, tenant: str, time: str) -> dict[str, Any]:
+    return participant_event(raw, tenant, context or {}, time)
+
+
+#: How stored vendor records of each stream become events (``confkit.logs.stream.normalizer``).
+NORMALIZERS: Mapping[str, Normalizer] = MappingProxyType({
+    "signins": _normal_signin,
+    "operations": _normal_operation,
+    "participants": _normal_participant,
+})
 
 
 def meeting_context(item: Mapping[str, Any], host_id: str | None) -> dict[str, Any]:
@@ -466,15 +616,16 @@ class _ReportStream(ZoomStream):
     path = ""
     key = ""
 
-    def map(self, record: Mapping[str, Any], fallback: str) -> dict[str, Any]:
+    def record(self, item: Mapping[str, Any], fallback: str) -> VendorRecord:
         raise NotImplementedError
 
     def pages(self, window: Window, resume: Resume) -> Iterator[LogPage]:
         first, last = _dates(window)
         params = {"from": first, "to": last}
         fallback = format_time(window.start)
+        record = self.record
         for items, token in self.client.pages(self.path, params, HEAVY, self.key, self._token(resume)):
-            yield LogPage([self.map(item, fallback) for item in items], token)
+            yield LogPage((), token, records=[record(item, fallback) for item in items])
 
 
 class SignInStream(_ReportStream):
@@ -485,8 +636,8 @@ class SignInStream(_ReportStream):
     key = "activity_logs"
     pii_keys = PII_KEYS["signins"]
 
-    def map(self, record: Mapping[str, Any], fallback: str) -> dict[str, Any]:
-        return signin_event(record, self.tenant, fallback)
+    def record(self, item: Mapping[str, Any], fallback: str) -> VendorRecord:
+        return signin_record(item, self.tenant, fallback)
 
 
 class OperationStream(_ReportStream):
@@ -499,8 +650,8 @@ class OperationStream(_ReportStream):
     key = "operation_logs"
     pii_keys = PII_KEYS["operations"]
 
-    def map(self, record: Mapping[str, Any], fallback: str) -> dict[str, Any]:
-        return operation_event(record, self.tenant, fallback)
+    def record(self, item: Mapping[str, Any], fallback: str) -> VendorRecord:
+        return operation_record(item, self.tenant, fallback)
 
 
 class ParticipantStream(ZoomStream):
@@ -508,26 +659,40 @@ class ParticipantStream(ZoomStream):
 
     Per window: the active hosts and each host's past meetings (Heavy), found in a helper thread
     while the meetings already found have their participants read (Medium), so each label is used
-    at its own pace instead of taking turns. Each meeting instance read in full is a unit
+    at its own pace instead of taking turns. ``readers`` meetings are read at the same time: each
+    request waits on the network (hundreds of milliseconds against Zoom), so reading one meeting
+    after another would use a small part of the Medium budget; the shared pace keeps the requests
+    within the limit however many are in flight. Each meeting instance read in full is a unit
     (``meeting:<uuid>``): a resumed window skips it, so resuming costs the two report listings only.
     At most ``DISCOVERY_AHEAD`` meetings found are held ahead of the reading (report rows, not events).
+
+    When a reader fails, no further meeting is started, the meetings being read are finished (or
+    fail too), everything read is handed on - so it is committed with its units - and then the
+    first error is raised.
     """
 
     name = "participants"
     description = "participants of past meetings (/past_meetings/{uuid}/participants)"
     categories: tuple[Category, ...] = (Category.PARTICIPANT,)
     pii_keys = PII_KEYS["participants"]
+    readers = PARTICIPANT_READERS
 
     def pages(self, window: Window, resume: Resume) -> Iterator[LogPage]:
         first, last = _dates(window)
         params = {"from": first, "to": last}
-        found: queue.Queue[tuple[str, dict[str, Any]] | BaseException | None] = queue.Queue(maxsize=DISCOVERY_AHEAD)
-        stop = threading.Event()
+        readers = max(1, self.readers)
+        found: queue.Queue[tuple[str, dict[str, Any]] | None] = queue.Queue(maxsize=DISCOVERY_AHEAD)
+        # (records, the unit they complete or None) | an error | None: a reader is done
+        read: queue.Queue[tuple[list[VendorRecord], str | None] | BaseException | None] = queue.Queue(
+            maxsize=2 * readers
+        )
+        stop = threading.Event()  # the consumer is gone: everything ends now
+        halt = threading.Event()  # an error: no new meeting is started
 
-        def put(item: tuple[str, dict[str, Any]] | BaseException | None) -> bool:
-            while not stop.is_set():
+        def put(target: queue.Queue[Any], item: Any, *events: threading.Event) -> bool:
+            while not any(e.is_set() for e in events):
                 try:
-                    found.put(item, timeout=0.05)
+                    target.put(item, timeout=0.05)
                     return True
                 except queue.Full:
                     continue
@@ -544,51 +709,90 @@ class ParticipantStream(ZoomStream):
                     for items, _ in self.client.pages(path, {**params, "type": "past"}, HEAVY, "meetings"):
                         for item in items:
                             unit = f"meeting:{item.get('uuid')}"
-                            if item.get("uuid") and not resume.done(unit) and not put((host_id, item)):
+                            if item.get("uuid") and not resume.done(unit) and not put(found, (host_id, item), stop,
+                                                                                           halt):
                                 return
-                put(None)
-            except BaseException as exc:  # delivered to the reader, in order
-                put(exc)
+            except BaseException as exc:  # delivered to the consumer
+                put(read, exc, stop)
+            finally:
+                for _ in range(readers):  # one end mark per reader
+                    put(found, None, stop, halt)
 
-        finder = threading.Thread(target=discover, name="confkit-zoom-meetings", daemon=True)
-        finder.start()
+        def reader() -> None:
+            try:
+                while not halt.is_set():
+                    try:
+                        got = found.get(timeout=0.05)
+                    except queue.Empty:
+                        if stop.is_set():
+                            return
+                        continue
+                    if got is None:
+                        return
+                    host_id, item = got
+                    unit = f"meeting:{item['uuid']}"
+                    for records, complete in self._participants(item["uuid"], meeting_context(item, host_id)):
+                        if not put(read, (records, unit if complete else None), stop):
+                            return
+            except BaseException as exc:  # delivered to the consumer
+                put(read, exc, stop)
+            finally:
+                put(read, None, stop)
+
+        threads = [threading.Thread(target=discover, name="confkit-zoom-meetings", daemon=True)]
+        threads += [
+            threading.Thread(target=reader, name=f"confkit-zoom-participants-{n}", daemon=True) for n in range(readers)
+        ]
+        for thread in threads:
+            thread.start()
         try:
             # Small meetings are committed together, up to a page's worth of events: one transaction
             # per meeting would cost more than reading it.
-            batch: list[dict[str, Any]] = []
+            batch: list[VendorRecord] = []
             done: list[str] = []
-            while True:
-                got = found.get()
+            error: BaseException | None = None
+            running = readers
+            while running:
+                got = read.get()
                 if got is None:
-                    break
+                    running -= 1
+                    continue
                 if isinstance(got, BaseException):
-                    raise got
-                host_id, item = got
-                unit = f"meeting:{item['uuid']}"
-                for events, complete in self._participants(item["uuid"], meeting_context(item, host_id)):
-                    batch += events
-                    if complete:
-                        done.append(unit)
-                    if len(batch) >= PAGE_SIZE:
-                        yield LogPage(batch, "participants", completes=done)
-                        batch, done = [], []
-            yield LogPage(batch, None, completes=done)
+                    if error is None:
+                        error = got
+                        halt.set()
+                    continue
+                records, unit = got
+                batch += records
+                if unit is not None:
+                    done.append(unit)
+                if len(batch) >= PAGE_SIZE:
+                    yield LogPage((), "participants", completes=done, records=batch)
+                    batch, done = [], []
+            if error is not None:
+                if batch or done:
+                    yield LogPage((), "participants", completes=done, records=batch)
+                raise error
+            yield LogPage((), None, completes=done, records=batch)
         finally:
             stop.set()
-            while finder.is_alive():
-                with contextlib.suppress(queue.Empty):
-                    found.get(timeout=0.05)
-            finder.join()
+            for thread in threads:
+                while thread.is_alive():
+                    for pending in (found, read):
+                        with contextlib.suppress(queue.Empty):
+                            while True:
+                                pending.get_nowait()
+                    thread.join(0.05)
 
-    def _participants(self, uuid: str, context: dict[str, Any]) -> Iterator[tuple[list[dict[str, Any]], bool]]:
-        """(events, whether the meeting is complete) per page of one instance's participants."""
+    def _participants(self, uuid: str, context: dict[str, Any]) -> Iterator[tuple[list[VendorRecord], bool]]:
+        """(records, whether the meeting is complete) per page of one instance's participants."""
         from confkit.providers.zoom.provider import encode_meeting_id
 
         path = f"/past_meetings/{encode_meeting_id(uuid)}/participants"
         fallback = context.get("start")
         try:
             for items, token in self.client.pages(path, {}, MEDIUM, "participants"):
-                yield [participant_event(item, self.tenant, context, fallback) for item in items], token is None
+                yield [participant_record(item, self.tenant, context, fallback) for item in items], token is None
         except NotFoundError:
             # Zoom no longer has the instance (3001): there is nothing left to collect from it.
             yield [], True
@@ -601,6 +805,7 @@ def log_streams(provider: ZoomProvider) -> list[LogStream]:
 
 
 __all__ = [
+    "NORMALIZERS",
     "PII_KEYS",
     "OperationDetail",
     "OperationStream",
@@ -612,8 +817,11 @@ __all__ = [
     "log_streams",
     "meeting_context",
     "operation_event",
+    "operation_record",
     "parse_operation_detail",
     "participant_event",
+    "participant_record",
     "role_rank",
     "signin_event",
+    "signin_record",
 ]
