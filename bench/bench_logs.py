@@ -268,9 +268,9 @@ def collect(base: str, db: str, limited: bool) -> dict[str, Any]:
     client = httpx.Client(event_hooks={"response": [on_response]})
     zoom = ZoomProvider.from_settings(settings, client=client)
     store = LogStore.open(db)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     report = Collector(store).run(zoom.log_streams())
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     store.close()
     # The rate of a label while it was in demand: Medium from its first to its last request; Heavy
     # until the sign-in and operation-log streams (nothing but Heavy requests) were done - after
@@ -286,6 +286,7 @@ def collect(base: str, db: str, limited: bool) -> dict[str, Any]:
             rates[label] = {"requests": len(times), "span": span, "per_second": (len(times) - 1) / span}
     return {
         "elapsed": elapsed,
+        "cpu": cpu,
         "events_new": report.events_new,
         "events_dup": report.events_dup,
         "ok": report.ok,
@@ -413,6 +414,8 @@ def main() -> None:
         f"{col['elapsed']:.1f}s = {eps:,.0f} events/s"
     )
     print(f"  ratio to the floor: {eps / (fl['events'] / fl['elapsed']):.2f}   (target >= 0.8)")
+    print(f"  CPU time of the collector process: {col['cpu']:.1f}s ({col['cpu'] / col['elapsed']:.1f} cores; "
+          f"{os.cpu_count()} CPUs, shared with the fake server)")
     print(f"  peak RSS of the collector process: {col['maxrss_mb']:.0f} MB   (target <= 200)")
     print(f"  store size: {db.stat().st_size / 2**20:,.0f} MB")
     checks = compare(db, args.events, anchor)
