@@ -70,47 +70,27 @@ def test_unknown_setting_is_named_value_not_echoed(runner: CliRunner, tmp_path: 
     check_one_line_error(runner.invoke(app, ["users", "list", "-p", "zoom"]), "client_secert")
 
 
+CREATE = [
+    "meetings",
+    "create",
+    "--sandbox",
+    "-p",
+    "zoom",
+    "--host",
+    "x@y.example",
+    "--topic",
+    "t",
+    "--start",
+    "2030-01-01T10:00:00Z",
+]
+
+
 def test_bad_rrule(runner: CliRunner) -> None:
-    result = runner.invoke(
-        app,
-        [
-            "meetings",
-            "create",
-            "--sandbox",
-            "-p",
-            "zoom",
-            "--host",
-            "x@y.example",
-            "--topic",
-            "t",
-            "--start",
-            "2030-01-01T10:00:00Z",
-            "--rrule",
-            "FREQ=SOMETIMES",
-        ],
-    )
-    check_one_line_error(result, "--rrule")
+    check_one_line_error(runner.invoke(app, [*CREATE, "--rrule", "FREQ=SOMETIMES"]), "--rrule")
 
 
 def test_unrepresentable_recurrence_is_refused_before_sending(runner: CliRunner) -> None:
-    result = runner.invoke(
-        app,
-        [
-            "meetings",
-            "create",
-            "--sandbox",
-            "-p",
-            "zoom",
-            "--host",
-            "x@y.example",
-            "--topic",
-            "t",
-            "--start",
-            "2030-01-01T10:00:00Z",
-            "--rrule",
-            "FREQ=YEARLY;COUNT=2",
-        ],
-    )
+    result = runner.invoke(app, [*CREATE, "--rrule", "FREQ=YEARLY;COUNT=2"])
     check_one_line_error(result, "Zoom cannot express", "YEARLY")
 
 
