@@ -56,6 +56,16 @@ class CursorExpiredError(ConfkitError):
     """The vendor no longer accepts the saved page cursor (Zoom: ``next_page_token`` after 15 minutes)."""
 
 
+class StreamUnavailableError(ConfkitError):
+    """The tenant does not have this log at all (a licence, an add-on or an org setting is missing).
+
+    Not a failure of the collection: the collector marks the stream ``unavailable`` (nothing is
+    marked collected, so the next run after the feature is enabled reads its whole retention), says
+    why once per run, and the run still succeeds. Raise it only when the vendor says the feature is
+    off for the tenant, never for a permission the token lacks on data that exists.
+    """
+
+
 @dataclass(frozen=True, order=True)
 class Window:
     """A half-open time range ``[start, end)`` in UTC, read with one series of paged requests."""
@@ -232,12 +242,32 @@ class KeyRedaction:
         return redact_by_keys(raw, self.pii_keys, redactor)
 
 
-def raw_redaction(provider: str, stream: str) -> KeyRedaction | None:
-    """How to redact records of ``provider``'s ``stream``: its logs module's ``PII_KEYS[stream]``."""
+#: ``(raw, redactor) -> redacted copy of raw``: a stream's own raw-record redaction.
+RawRedactor = Callable[[Any, "Redactor"], Any]
+
+
+class FunctionRedaction:
+    """Redaction of a stream's vendor records by the provider's own function (``RAW_REDACTORS[stream]``)."""
+
+    def __init__(self, function: RawRedactor) -> None:
+        self.function = function
+
+    def redact_raw(self, raw: Any, redactor: Redactor) -> Any:
+        return self.function(raw, redactor)
+
+
+def raw_redaction(provider: str, stream: str) -> KeyRedaction | FunctionRedaction | None:
+    """How to redact stored records of ``provider``'s ``stream``, without the stream object (export-time
+    ``--redact``): ``RAW_REDACTORS[stream]`` of its logs module when it has one (records whose personal
+    data is not under fixed keys: names inside Webex's ``actionText``, Google's ``parameters[]``), else
+    ``PII_KEYS[stream]``. A stream's :meth:`LogStream.redact_raw` must do the same as this."""
     try:
         module = importlib.import_module(f"confkit.providers.{provider}.logs")
     except ImportError:
         return None
+    function = getattr(module, "RAW_REDACTORS", {}).get(stream)
+    if function is not None:
+        return FunctionRedaction(function)
     keys = getattr(module, "PII_KEYS", {}).get(stream)
     return KeyRedaction(keys) if keys is not None else None
 
@@ -293,11 +323,14 @@ def discover_streams(provider: Provider) -> Sequence[LogStream]:
 __all__ = [
     "BaseLogStream",
     "CursorExpiredError",
+    "FunctionRedaction",
     "KeyRedaction",
     "LogPage",
     "LogStream",
     "Normalizer",
+    "RawRedactor",
     "Resume",
+    "StreamUnavailableError",
     "VendorRecord",
     "Window",
     "align_down",
