@@ -38,7 +38,7 @@ def test_the_store_file_is_created_private(tmp_path: Path) -> None:
             side = Path(str(path) + suffix)
             if side.exists():
                 assert stat.S_IMODE(side.stat().st_mode) == 0o600
-        assert store.store.version("logs") == 1
+        assert store.store.version("logs") == 2
 
 
 def test_a_page_and_its_checkpoint_are_one_transaction(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,7 +1,9 @@
 """``confkit logs collect | export | purge | status``: audit logs in one normalized stream.
 
-``collect`` exits 0 when every stream finished, 1 when some stream failed or stopped (everything
-it committed is kept; the next run resumes from the checkpoint), 2 on a configuration error.
+``collect`` exits 0 when every stream finished (or is ``unavailable``: the tenant does not have that
+log, e.g. Webex security audit events without Pro Pack), 1 when some stream failed or stopped, or a
+provider could not be connected while others were collected (everything committed is kept; the
+next run resumes from the checkpoint), 2 on a configuration error that stops everything.
 With ``--sandbox`` the commands use the sandbox's own store (``confkit-sandbox.db`` beside the
 default store, or ``$CONFKIT_SANDBOX_STORE``), never the store of real tenants.
 """
@@ -19,7 +21,7 @@ from rich.table import Table
 
 from confkit.cli.common import err, guarded, out, session
 from confkit.cli.options import CONFIG
-from confkit.errors import ConfigurationError
+from confkit.errors import ConfigurationError, ConfkitError
 from confkit.logs.engine import Collector, StreamProgress
 from confkit.logs.export import ExportFormat
 from confkit.logs.model import Category
@@ -86,7 +88,7 @@ class _ProgressView:
             completed=p.windows_done,
             events=p.events_new,
             dup=p.events_dup,
-            description=f"{name} [{p.state}]" if p.state in ("failed", "stopped") else name,
+            description=f"{name} [{p.state}]" if p.state in ("failed", "stopped", "unavailable") else name,
         )
 
 
@@ -111,8 +113,13 @@ def collect_cmd(
         streams: list[LogStream] = []
         skipped: list[str] = []
         offered: list[str] = []
+        broken: list[tuple[str, ConfkitError]] = []
         for name in names:
-            found = list(s.connect(name).log_streams())
+            try:  # one provider that cannot connect must not keep the others from being collected
+                found = list(s.connect(name).log_streams())
+            except ConfkitError as exc:
+                broken.append((name, exc))
+                continue
             offered.append(f"{name}: {', '.join(x.name for x in found) or 'none'}")
             if stream:
                 found = [x for x in found if x.name in stream]
@@ -121,6 +128,8 @@ def collect_cmd(
             else:
                 skipped.append(name)
         if not streams:
+            if broken:
+                raise broken[0][1]
             raise ConfigurationError(
                 f"no log streams to collect ({', '.join(skipped)} offers none"
                 + (f" named {', '.join(stream)}" if stream else "")
@@ -145,8 +154,11 @@ def collect_cmd(
             )
         out.print(table)
         for name in skipped:
-            err.print(f"note: {name} has no log streams yet", highlight=False)
-        if not report.ok:
+            err.print(f"note: {name} has no log streams" + (f" named {', '.join(stream)}" if stream else ""),
+                      highlight=False)
+        for name, problem in broken:
+            err.print(f"error: {name} was not collected: {problem.one_line()}", highlight=False, markup=False)
+        if not report.ok or broken:
             raise typer.Exit(1)
 
 

@@ -39,7 +39,16 @@ from confkit.http.clock import Clock, SystemClock
 from confkit.logs.model import LogEvent
 from confkit.logs.redact import Redactor, parse_kinds
 from confkit.logs.store import LogStore, StreamKey
-from confkit.logs.stream import CursorExpiredError, LogPage, LogStream, Resume, VendorRecord, Window, record_event
+from confkit.logs.stream import (
+    CursorExpiredError,
+    LogPage,
+    LogStream,
+    Resume,
+    StreamUnavailableError,
+    VendorRecord,
+    Window,
+    record_event,
+)
 
 log = logging.getLogger("confkit.logs")
 
@@ -53,7 +62,7 @@ class StreamProgress:
     """Where one stream's collection stands (passed to ``on_progress`` after every change)."""
 
     key: StreamKey
-    state: str = "pending"  # pending, running, done, failed, stopped
+    state: str = "pending"  # pending, running, done, unavailable, failed, stopped
     windows_total: int = 0
     windows_done: int = 0
     window: Window | None = None
@@ -74,7 +83,8 @@ class CollectReport:
 
     @property
     def ok(self) -> bool:
-        return all(s.state == "done" for s in self.streams)
+        """Every stream was read to the end, or the tenant does not have it (``unavailable``)."""
+        return all(s.state in ("done", "unavailable") for s in self.streams)
 
     @property
     def events_new(self) -> int:
@@ -260,6 +270,19 @@ class Collector:
         except _Stopped:
             progress.state = "stopped"
             error = "stopped before the end; the next run resumes from the checkpoint"
+        except StreamUnavailableError as exc:
+            # The tenant does not have this log: not a failure. Nothing is marked collected, so once it
+            # is enabled the next run reads its whole retention.
+            progress.state = "unavailable"
+            note = exc.one_line()
+            progress.notes.append(note)
+            log.warning("%s: unavailable: %s", key, note)
+            self.store.abandon_window(key)
+            try:
+                self.store.end_run(key, self.clock.now(), f"unavailable: {note}")
+            finally:
+                self._emit(progress)
+            return
         except ConfkitError as exc:
             progress.state = "failed"
             error = exc.one_line()

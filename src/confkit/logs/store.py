@@ -104,6 +104,11 @@ LOGS = Migrations(
             summary TEXT NOT NULL DEFAULT '{}'
         );
         """,
+        # Version 2: log_events.body holds either a normalized event (a JSON object) or, for streams on
+        # the vendor-record path, the untouched vendor record as a JSON array ``[raw]`` or
+        # ``[raw, context]``, normalized when read. No table changes: the bump makes a confkit that
+        # only knows objects refuse this store ("upgrade confkit") instead of misreading it.
+        "SELECT 1;",
     ],
 )
 
@@ -338,6 +343,20 @@ class LogStore:
                     "UPDATE log_checkpoints SET last_error = ? WHERE tenant = ? AND provider = ? AND stream = ?",
                     (error, key.tenant, key.provider, key.stream),
                 )
+
+    def abandon_window(self, key: StreamKey) -> None:
+        """Forget the window being read, its cursor and units (committed events and ``done_until`` stay)."""
+        with self.store.transaction() as tx:
+            self._ensure(tx, key)
+            tx.execute(
+                "UPDATE log_checkpoints SET window_start = NULL, window_end = NULL, window_started_at = NULL, "
+                "cursor = NULL, cursor_saved_at = NULL WHERE tenant = ? AND provider = ? AND stream = ?",
+                (key.tenant, key.provider, key.stream),
+            )
+            tx.execute(
+                "DELETE FROM log_units WHERE tenant = ? AND provider = ? AND stream = ?",
+                (key.tenant, key.provider, key.stream),
+            )
 
     def start_window(self, key: StreamKey, window: Window, started_at: datetime) -> None:
         """Record that ``window`` is being read (from its beginning); forgets the previous window's units."""

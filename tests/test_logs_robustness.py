@@ -1,0 +1,136 @@
+"""What a collection does when part of it cannot run: a log the tenant does not have, a provider that
+cannot connect, a reader that goes away in the middle of an export."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from confkit.http.clock import FakeClock
+from confkit.logs import LogStore, status
+from confkit.logs.engine import Collector
+from confkit.logs.model import Category
+from confkit.logs.stream import BaseLogStream, LogPage, Resume, StreamUnavailableError, Window
+from confkit.providers.zoom import ZoomProvider
+from confkit.testing import FakeZoom
+from confkit.testing.serve import serve
+
+START = datetime(2026, 3, 2, 12, tzinfo=UTC)
+TENANT = "robust-account"
+CLI = [sys.executable, "-c", "from confkit.cli import main; main()"]
+
+
+class Switchable(BaseLogStream):
+    """A stream the tenant has only once ``enabled`` is set (like Webex security audit events)."""
+
+    provider = "zoom"
+    tenant = TENANT
+    name = "extra"
+    description = "a licensed add-on log"
+    categories = (Category.AUTHENTICATION,)
+
+    def __init__(self) -> None:
+        self.enabled = False
+        self.calls = 0
+
+    def pages(self, window: Window, resume: Resume) -> Iterator[LogPage]:
+        self.calls += 1
+        if not self.enabled:
+            raise StreamUnavailableError("this org has no such log: enable the add-on", provider="zoom")
+        yield LogPage([], None)
+
+
+def zoom_fake(clock: FakeClock | None = None) -> FakeZoom:
+    fake = FakeZoom(account_id=TENANT, clock=clock) if clock else FakeZoom(account_id=TENANT)
+    fake.add_user("owner@district.example", first_name="Olive", last_name="Owner")
+    return fake
+
+
+def test_a_log_the_tenant_does_not_have_is_unavailable_not_failed() -> None:
+    clock = FakeClock(START)
+    fake = zoom_fake(clock)
+    fake.generate_log_traffic(signins=300, start=START - timedelta(days=20), end=START - timedelta(hours=1))
+    settings = {"account_id": TENANT, "client_id": fake.client_id, "client_secret": fake.client_secret}
+    zoom = ZoomProvider.from_settings(settings, client=httpx.Client(transport=fake), clock=clock)
+    signins = [s for s in zoom.log_streams() if s.name == "signins"]
+    extra = Switchable()
+    store = LogStore.memory()
+
+    report = Collector(store, clock=clock).run([*signins, extra])
+
+    states = {s.key.stream: s.state for s in report.streams}
+    assert states == {"signins": "done", "extra": "unavailable"}
+    assert report.ok  # the run succeeded: the district simply does not have that log
+    assert report.events_new == 300
+    unavailable = next(s for s in report.streams if s.key.stream == "extra")
+    assert "enable the add-on" in unavailable.notes[0] and unavailable.error is None
+    row = next(r for r in status(store) if r.key.stream == "extra").checkpoint
+    assert row is not None
+    assert row.done_until is None and row.window is None  # nothing was marked collected, no window left open
+    assert row.last_error is not None and row.last_error.startswith("unavailable: ")
+
+    extra.enabled = True  # the add-on is switched on: the next run reads its whole retention
+    clock.advance(3600)
+    report = Collector(store, clock=clock).run([extra])
+    assert report.ok and report.streams[0].state == "done"
+    row = next(r for r in status(store) if r.key.stream == "extra").checkpoint
+    assert row is not None and row.done_until is not None and row.last_error is None
+
+
+def _env(tmp_path: Path, fake: FakeZoom, base: str) -> dict[str, str]:
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("CONFKIT_")},
+        "HOME": str(tmp_path),
+        "CONFKIT_STORE": str(tmp_path / "logs.db"),
+        "CONFKIT_ZOOM_ACCOUNT_ID": TENANT,
+        "CONFKIT_ZOOM_CLIENT_ID": fake.client_id,
+        "CONFKIT_ZOOM_CLIENT_SECRET": fake.client_secret,
+        "CONFKIT_ZOOM_BASE_URL": f"{base}/v2",
+        "CONFKIT_ZOOM_TOKEN_URL": f"{base}/oauth/token",
+    }
+
+
+def _run(args: list[str], env: dict[str, str], cwd: Path, **kw: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120, **kw)
+
+
+def test_a_provider_that_cannot_connect_does_not_stop_the_others(tmp_path: Path) -> None:
+    fake = zoom_fake()
+    now = datetime.now(UTC)
+    fake.generate_log_traffic(signins=200, operations=50, start=now - timedelta(days=10), end=now - timedelta(hours=2))
+    with serve(fake, routes={"/oauth/": "https://zoom.us", "/": "https://api.zoom.us"}) as base:
+        env = _env(tmp_path, fake, base)  # webex is not configured at all
+        result = _run(["logs", "collect", "-p", "zoom", "-p", "webex", "--no-progress"], env, tmp_path)
+    assert result.returncode == 1, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert any(line.startswith("error: webex was not collected: ") for line in lines), result.stderr
+    assert "Traceback" not in result.stderr
+    assert "zoom/signins" in result.stdout and "done" in result.stdout
+    with LogStore.open(tmp_path / "logs.db") as store:
+        assert sum(r.events for r in status(store)) == 250
+
+
+def test_export_into_a_pipe_that_closes_early_ends_quietly(tmp_path: Path) -> None:
+    fake = zoom_fake()
+    now = datetime.now(UTC)
+    fake.generate_log_traffic(signins=3000, start=now - timedelta(days=10), end=now - timedelta(hours=2))
+    with serve(fake, routes={"/oauth/": "https://zoom.us", "/": "https://api.zoom.us"}) as base:
+        env = _env(tmp_path, fake, base)
+        assert _run(["logs", "collect", "-p", "zoom", "--no-progress"], env, tmp_path).returncode == 0
+    export = subprocess.Popen([*CLI, "logs", "export"], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE)
+    assert export.stdout is not None and export.stderr is not None
+    first = export.stdout.readline()  # like `| head -n 1`: read one line, then close the pipe
+    export.stdout.close()
+    stderr = export.stderr.read().decode()
+    export.wait(timeout=60)
+    assert first.startswith(b"{")
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
+    assert export.returncode == 0, stderr
