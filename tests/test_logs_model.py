@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -333,3 +333,38 @@ def test_records_normalize_to_exactly_the_mappers_events() -> None:
         assert (record.id, record.time, record.category, record.action) == (
             event["id"], event["time"], event["category"], event["action"])
         assert record_event(stored(record), "zoom", TENANT, stream) == event
+
+
+def test_operation_records_index_the_category_and_action_the_mapper_gives() -> None:
+    """Collection classifies operation logs from the detail's head alone (cached); it must agree with
+    the full mapper on every form: the parser's fixtures, each category type and action, and the
+    bulk generator's whole vocabulary."""
+    from confkit.providers.zoom.logs import operation_record
+    from confkit.testing import FakeZoom
+
+    details = [
+        "Security  - Require a passcode when scheduling new meetings: from On to Off",
+        "Change Role  - homer.simpson@duff.io: from User to Co-Owner",
+        "Edit Group Springfield  - Personal Meeting ID (PMI) Passcode: from On to Off",
+        "Edit User bart@duff.io  - Waiting room: from On to Off",
+        "Edit Role Auditors  - View reports: from Off to On",
+        "Meeting  - Meeting banner text: from  to Welcome",
+        "delete user - user2@example.com",
+        "Deactivate user - lisa@duff.io",
+        "Activate User  - lisa@duff.io",
+        "Reset all user passwords",
+        "",
+    ]
+    kinds = ["Account", "User", "User Settings", "Role", "Recording", "User Group", "Zoom Rooms", "Webinar", "",
+             "Something New"]
+    actions = ["Update", "Add", "Delete", "Batch Delete", "Activate", "Deactivate", "Edit", "Frobnicate", ""]
+    records = [op(d, k, a) for d in details for k in kinds for a in actions]
+    fake = FakeZoom(seed=3)
+    fake.generate_log_traffic(operations=3000, end=fake.now() - timedelta(hours=1))
+    generated = list(fake.log_records("operations"))
+    assert len(generated) == 3000
+    records += generated
+    for record in records:
+        event = operation_event(record, TENANT)
+        indexed = operation_record(record, TENANT)
+        assert (indexed.category, indexed.action) == (event["category"], event["action"]), record

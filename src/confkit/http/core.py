@@ -21,6 +21,7 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 import httpx
+import orjson
 
 from confkit.errors import (
     APIError,
@@ -178,16 +179,24 @@ class HttpCore:
     def json(self, method: str, path: str, **kw: Any) -> Any:
         """Send a request and decode its JSON body (``None`` for an empty body, e.g. 204)."""
         response = self.request(method, path, **kw)
-        if not response.content:
+        content = response.content
+        if not content:
             return None
         try:
-            return response.json()
+            try:  # orjson: about twice the standard library's speed on log pages
+                return _orjson_loads(content)
+            except _OrjsonError:  # what orjson refuses (integers beyond 64 bits, other encodings)
+                return response.json()
         except ValueError:
             raise UnavailableError(
                 f"{method} {_path(self.url(path))} returned a body that is not JSON",
                 provider=self.provider,
                 status=response.status_code,
             ) from None
+
+
+_orjson_loads = orjson.loads
+_OrjsonError = orjson.JSONDecodeError
 
 
 def _param(value: Any) -> Any:
