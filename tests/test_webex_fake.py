@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -391,3 +394,189 @@ def test_restore_puts_a_snapshot_back_exactly() -> None:
     assert fake.snapshot() == saved
     listed = http.get(f"{API}/meetings", params={"hostEmail": series["hostEmail"], "meetingType": "scheduledMeeting"})
     assert occurrence in {m["id"] for m in listed.json()["items"]}  # the deleted occurrence is back
+
+
+# -- generated log traffic: served exactly as the same records seeded one by one ---------------------------
+
+
+def _bulk_twins(cap: int = 10_000) -> tuple[FakeWebex, FakeWebex]:
+    """A fake with generated log traffic (and a few seeded records on the generated instants), and a twin
+    with the very same records seeded one by one (served by the fake's plain code path)."""
+    clock = FakeClock(START)
+    twins = []
+    for _ in range(2):
+        fake = org(seed=5)
+        fake.instance_list_cap = cap
+        twins.append(fake)
+    bulk, plain = twins
+    traffic = bulk.generate_log_traffic(
+        admin=700,
+        security=2300,
+        meetings=90,
+        participants_per_meeting=6,
+        hosts=4,
+        start=START - timedelta(days=9),
+        end=START - timedelta(minutes=20),
+    )
+    assert traffic.events == 700 + 2300 + 90 * 6
+    generated_admin = next(r for n, r in enumerate(bulk.log_records("admin_audit")) if n == 350)
+    generated_signin = next(r for n, r in enumerate(bulk.log_records("security_audit")) if n == 999)
+    generated_meeting = next(x for n, x in enumerate(bulk.log_records("participants")) if n == 6 * 40)["meeting"]
+    for fake in twins:  # seeded records sharing a generated record's millisecond or end second
+        fake.clock = clock
+        at = datetime.fromisoformat(generated_admin["created"])
+        fake.add_admin_audit_event(
+            ADMIN,
+            category="LOGINS",
+            description="An Admin logged in",
+            action_text="IT Admin logged into organization Fake District",
+            at=at,
+            key="tie",
+        )
+        fake.add_security_audit_event(ADA, at=datetime.fromisoformat(generated_signin["created"]), key="tie")
+        fake.add_security_audit_event(ADA, at=datetime.fromisoformat(generated_signin["created"]), key="tie2")
+        end = datetime.fromisoformat(generated_meeting["end"])
+        fake.add_ended_meeting(ADA, start=end - timedelta(minutes=50), participants=[{"email": ADA}], key="tie")
+        fake.add_ended_meeting(ADA, start=START - timedelta(days=3, hours=5), participants=[{"email": ADA}], key=1)
+    plain.admin_audit_events = list(bulk.log_records("admin_audit"))
+    plain.security_audit_events = list(bulk.log_records("security_audit"))
+    for x in bulk.log_records("participants"):
+        plain.ended_meetings.setdefault(x["meeting"]["id"], {**x["meeting"], "participants": []})
+        if x["participant"] not in plain.ended_meetings[x["meeting"]["id"]]["participants"]:
+            plain.ended_meetings[x["meeting"]["id"]]["participants"].append(x["participant"])
+    return bulk, plain
+
+
+def _walk(fake: FakeWebex, path: str, params: dict[str, Any]) -> list[tuple[int, Any, str | None]]:
+    """Every page of a listing, following next links: (status, body, next link)."""
+    out: list[tuple[int, Any, str | None]] = []
+    with client(fake) as http:
+        response = http.get(f"{API}{path}", params=params)
+        while True:
+            nxt = response.links.get("next", {}).get("url")
+            out.append((response.status_code, response.json(), nxt))
+            if response.status_code != 200 or not nxt or len(out) > 500:
+                return out
+            response = http.get(nxt)
+
+
+def test_generated_log_traffic_is_served_exactly_like_seeded_records() -> None:
+    bulk, plain = _bulk_twins()
+    first, last = START - timedelta(days=10), START
+    audit = {"orgId": bulk.org_id}
+    walks: list[tuple[str, dict[str, Any]]] = [
+        ("/adminAudit/events", {**audit, "from": _ms(first), "to": _ms(last), "max": 200}),
+        ("/adminAudit/events", {**audit, "from": _ms(first + timedelta(days=3, seconds=7)), "to": _ms(last),
+                                "max": 37}),
+        ("/adminAudit/events", {**audit, "from": _ms(first), "to": _ms(last), "eventCategories": "USERS"}),
+        ("/admin/securityAudit/events", {**audit, "startTime": _ms(first), "endTime": _ms(last), "max": 1000}),
+        ("/admin/securityAudit/events", {**audit, "startTime": _ms(first + timedelta(hours=30)),
+                                         "endTime": _ms(last - timedelta(days=2)), "max": 71}),
+    ]  # fmt: skip
+    day = first.replace(hour=0, minute=0, second=0)
+    for n in range(11):
+        lo = day + timedelta(days=n)
+        walks.append(("/meetings", {"meetingType": "meeting", "state": "ended", "from": _s(lo),
+                                    "to": _s(lo + timedelta(days=1)), "max": 100}))  # fmt: skip
+    walks.append(("/meetings", {"meetingType": "meeting", "from": _s(first), "to": _s(last - timedelta(hours=61)),
+                                "max": 7}))  # fmt: skip
+    instances = list(plain.ended_meetings)
+    for instance in instances[::9]:
+        walks.append(("/meetingParticipants", {"meetingId": instance, "max": 4}))
+    walks.append(("/meetingParticipants", {"meetingId": instances[3].partition("_")[0], "max": 100}))
+    for path, params in walks:
+        assert _walk(bulk, path, params) == _walk(plain, path, params), (path, params)
+    assert len({i["id"] for _, body, _ in _walk(bulk, *walks[0]) for i in body["items"]}) == 701
+
+
+def test_generated_listings_keep_the_cap_and_the_rules_of_seeded_ones() -> None:
+    bulk, plain = _bulk_twins(cap=25)
+    params = {"meetingType": "meeting", "from": _s(START - timedelta(days=10)), "to": _s(START), "max": 10}
+    pages = _walk(bulk, "/meetings", params)
+    assert pages == _walk(plain, "/meetings", params)
+    assert sum(len(body["items"]) for _, body, _ in pages) == 25
+
+
+def test_a_generated_page_costs_its_size_not_the_volume() -> None:
+    fake = org()
+    fake.generate_log_traffic(
+        admin=2_000_000,
+        security=3_000_000,
+        meetings=100_000,
+        hosts=400,
+        start=START - timedelta(days=364),
+        end=START - timedelta(hours=1),
+    )
+    import time as clock
+
+    with client(fake) as http:
+        began = clock.perf_counter()
+        since = _ms(START - timedelta(days=300))
+        admin = http.get(f"{API}/adminAudit/events", params={"orgId": fake.org_id, "from": since, "to": _ms(START),
+                                                             "max": 200, "offset": 1_000_000})  # fmt: skip
+        security = http.get(
+            f"{API}/admin/securityAudit/events",
+            params={
+                "orgId": fake.org_id,
+                "startTime": _ms(START - timedelta(days=300)),
+                "endTime": _ms(START),
+                "max": 1000,
+            },
+        )
+        listing = http.get(f"{API}/meetings", params={"meetingType": "meeting", "from": "2025-06-01T00:00:00Z",
+                                                      "to": "2025-06-02T00:00:00Z", "max": 100})  # fmt: skip
+        elapsed = clock.perf_counter() - began
+    assert len(admin.json()["items"]) == 200 and len(security.json()["items"]) == 1000
+    assert len(listing.json()["items"]) == 100 and listing.links["next"]
+    assert elapsed < 2.0  # a scan of five million records would take far longer
+
+
+def _ms(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _s(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+CONTRACT_CHECK = Path(__file__).resolve().parents[2] / "shared" / "tools" / "contract_check.py"
+
+
+@pytest.mark.skipif(not CONTRACT_CHECK.exists(), reason="the shared contract check is not checked out next to the repo")
+def test_generated_log_pages_pass_the_contract_check(tmp_path: Path) -> None:
+    """Pages of generated traffic, written as a cassette, checked against Cisco's OpenAPI files by the same
+    tool that checks the recorded cassettes (every query parameter declared, every field in the schema)."""
+    import yaml
+
+    fake = org()
+    fake.generate_log_traffic(admin=400, security=1500, meetings=30, participants_per_meeting=30, hosts=3,
+                              start=START - timedelta(days=5), end=START - timedelta(hours=1))  # fmt: skip
+    interactions: list[dict[str, Any]] = []
+    first, last = START - timedelta(days=6), START
+    walks = [
+        ("/adminAudit/events", {"orgId": fake.org_id, "from": _ms(first), "to": _ms(last), "max": 200}),
+        ("/admin/securityAudit/events", {"orgId": fake.org_id, "startTime": _ms(first), "endTime": _ms(last),
+                                         "max": 1000}),
+        ("/meetings", {"meetingType": "meeting", "state": "ended", "from": _s(first), "to": _s(last), "max": 10}),
+    ]  # fmt: skip
+    instance = next(fake.log_records("participants"))["meeting"]["id"]
+    walks.append(("/meetingParticipants", {"meetingId": instance, "max": 10}))
+    with client(fake) as http:
+        for path, params in walks:
+            response = http.get(f"{API}{path}", params=params)
+            while True:
+                assert response.status_code == 200 and response.json()["items"], response.text
+                interactions.append({
+                    "request": {"method": "GET", "uri": str(response.request.url), "body": None, "headers": {}},
+                    "response": {"status": {"code": 200, "message": "OK"}, "headers": {},
+                                 "body": {"string": response.text}},
+                })  # fmt: skip
+                nxt = response.links.get("next", {}).get("url")
+                if not nxt:
+                    break
+                response = http.get(nxt)
+    assert len(interactions) >= 3 + 2 + 3 + 2  # more than one page of each
+    (tmp_path / "generated.yaml").write_text(yaml.safe_dump({"interactions": interactions, "version": 1}))
+    checked = subprocess.run([sys.executable, str(CONTRACT_CHECK), str(tmp_path)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert f"{len(interactions)} interactions checked" in checked.stdout and " 0 violations" in checked.stdout

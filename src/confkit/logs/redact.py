@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Iterable
 from typing import Any, Protocol
 
@@ -105,9 +106,12 @@ class Redactor:
         if not self.kinds:
             return event
         actor = event.get("actor")
+        target = event.get("target")
+        # People's names also appear inside the event's text (Webex: "Jane Doe logged into ..."): the
+        # actor's and a user target's, taken before they are hashed, are replaced there as whole words.
+        names = self._names(actor, target) if "name" in self.kinds else []
         if actor:
             self._person(actor)
-        target = event.get("target")
         if target:
             if target.get("email"):
                 target["email"] = self.email(target["email"])
@@ -118,12 +122,13 @@ class Redactor:
         meeting = event.get("meeting")
         if meeting and meeting.get("host_email"):
             meeting["host_email"] = self.email(meeting["host_email"])
-        if event.get("detail"):
-            event["detail"] = self.text(event["detail"])
+        for key in ("detail", "vendor_action"):
+            if event.get(key):
+                event[key] = self.text(self.names_in(event[key], names))
         for change in event.get("changes") or ():
             for key in ("field", "from", "to"):
                 if change.get(key):
-                    change[key] = self.text(change[key])
+                    change[key] = self.text(self.names_in(change[key], names))
         if event.get("raw") is not None:
             if stream is not None:
                 event["raw"] = stream.redact_raw(event["raw"], self)
@@ -131,6 +136,28 @@ class Redactor:
                 event["raw"] = self._walk(event["raw"])
         event["redacted"] = sorted(set(event.get("redacted") or ()) | self.kinds)
         return event
+
+    @staticmethod
+    def _names(*people: dict[str, Any] | None) -> list[str]:
+        """Names of people (the actor, a user target) worth looking for in text, longest first."""
+        found = set()
+        for person in people:
+            if not person or (person.get("type") not in (None, "user")):
+                continue
+            name = person.get("name")
+            if isinstance(name, str) and len(name.strip()) >= 2 and not name.startswith("name-"):
+                found.add(name.strip())
+        return sorted(found, key=len, reverse=True)
+
+    def names_in(self, text: str, names: Iterable[str]) -> str:
+        """``text`` with each of ``names`` (whole words, as written) replaced by its redacted form."""
+        if "name" not in self.kinds:
+            return text
+        for name in names:
+            if name and name in text:
+                hashed = self.name(name)
+                text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", hashed.replace("\\", "\\\\"), text)
+        return text
 
     def _person(self, person: dict[str, Any]) -> None:
         if person.get("email"):

@@ -62,10 +62,13 @@ traffic. Requests to endpoints it does not model, and declared parameters it doe
 from __future__ import annotations
 
 import base64
+import bisect
 import copy
 import hmac
 import json
+import time
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -404,6 +407,7 @@ class FakeWebex(FakeAPI):
         self.instance_list_cap = INSTANCE_LIST_CAP
         self._instance_links: dict[tuple[tuple[str, str], ...], int] = {}  # next link query -> listed before it
         self._sandbox_logs: District | None = None
+        self._bulk: _BulkLogs | None = None  # generate_log_traffic
 
     # -- ids and seeding (no HTTP) ------------------------------------------------------------------------
 
@@ -701,6 +705,56 @@ class FakeWebex(FakeAPI):
             self.ended_meetings[instance_id] = {**instance, "participants": records}
             return self.ended_meetings[instance_id]
 
+    def generate_log_traffic(
+        self,
+        *,
+        admin: int = 0,
+        security: int = 0,
+        meetings: int = 0,
+        participants_per_meeting: int = 25,
+        hosts: int = 50,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        seed: int | None = None,
+        domain: str = "bulk-usd.example",
+    ) -> LogTraffic:
+        """Serve large volumes of realistic log traffic in constant memory.
+
+        Records are computed from their index when a page is requested: ``admin`` admin audit events
+        (admins signing in and out of Control Hub, site settings weakened and restored, users created and
+        updated - now and then failing with Webex's error code -, roles given), ``security`` users' sign-ins
+        and sign-outs, and ``meetings`` ended meeting instances of ``hosts`` hosts with
+        ``participants_per_meeting`` participants each (the host first; now and then someone from outside,
+        a phone-only caller, someone left in the lobby), in the shapes of :meth:`add_admin_audit_event`,
+        :meth:`add_security_audit_event` and :meth:`add_ended_meeting`. They are spread evenly over
+        ``[start, end)`` (default: the 150 days up to an hour ago; audit events on distinct milliseconds,
+        meetings ending on distinct seconds) and served by the same endpoints, in the same order and with
+        the same paging as seeded records, each request costing its page and a few bisections, never a scan.
+        People of the generated traffic are computed too (not in :attr:`people`). Replaces earlier generated
+        traffic. :meth:`log_records` lists everything served.
+        """
+        if meetings and hosts < 1:
+            raise ValueError("meetings need at least one host")
+        if meetings and participants_per_meeting < 1:
+            raise ValueError("a meeting that took place has at least its host as participant")
+        end = (end or self.now() - timedelta(hours=1)).astimezone(UTC)
+        start = (start or end - timedelta(days=150)).astimezone(UTC)
+        if meetings and (end - start).total_seconds() < BULK_MAX_DURATION + meetings:
+            raise ValueError("meetings need a span of an hour plus a second per meeting")
+        traffic = LogTraffic(admin, security, meetings, participants_per_meeting, hosts, start, end)
+        with self._lock:
+            self._bulk = _BulkLogs(traffic, self.seed if seed is None else seed, domain, self.org_id,
+                                   self.org_name, self.site_url)  # fmt: skip
+        return traffic
+
+    def _bulk_listed(self) -> int:
+        """How many generated meetings Webex lists by now (the first ones: 15 minutes after their end)."""
+        bulk = self._bulk
+        if bulk is None or bulk.meeting_ends is None:
+            return 0
+        ready = self.now() - ENDED_DETAILS_DELAY
+        return bulk.meeting_ends.index_at(_micros(ready) // 1_000_000 + 1)
+
     def enable_sandbox_logs(self, district: District) -> None:
         """Serve the sandbox district's log traffic (made on the first log request, from the date)."""
         with self._lock:
@@ -718,23 +772,41 @@ class FakeWebex(FakeAPI):
         return [m for m in self.ended_meetings.values()
                 if self._parse_time(m["end"], "end") + ENDED_DETAILS_DELAY <= now]  # fmt: skip
 
-    def log_records(self, stream: str) -> list[dict[str, Any]]:
-        """What the log endpoints serve as of now (for checks): ``admin_audit`` and ``security_audit``
-        items; for ``participants``, ``{"meeting": <instance list item>, "participant": <item>}`` of every
-        listed ended instance."""
+    def log_records(self, stream: str) -> Iterator[dict[str, Any]]:
+        """What the log endpoints serve as of now (for checks), seeded then generated: ``admin_audit`` and
+        ``security_audit`` items; for ``participants``, ``{"meeting": <instance list item>, "participant":
+        <item>}`` of every listed ended instance. An iterator: generated records are made one at a time."""
+        if stream not in ("admin_audit", "security_audit", "participants"):
+            raise ValueError(f"unknown log stream {stream!r}: admin_audit, security_audit or participants")
         self._logs_ready()
-        with self._lock:
-            if stream == "admin_audit":
-                return copy.deepcopy(self.admin_audit_events)
-            if stream == "security_audit":
-                return copy.deepcopy(self.security_audit_events) if self.security_audit_available else []
-            if stream == "participants":
-                return [
-                    {"meeting": self._instance_view(m), "participant": copy.deepcopy(p)}
-                    for m in self._listed_instances()
-                    for p in m["participants"]
-                ]
-        raise ValueError(f"unknown log stream {stream!r}: admin_audit, security_audit or participants")
+        return self._log_records(stream)
+
+    def _log_records(self, stream: str) -> Iterator[dict[str, Any]]:
+        bulk = self._bulk
+        if stream == "admin_audit":
+            with self._lock:
+                seeded = copy.deepcopy(self.admin_audit_events)
+            yield from seeded
+            if bulk is not None and bulk.admin_times is not None:
+                yield from map(bulk.admin, range(bulk.traffic.admin))
+        elif stream == "security_audit":
+            if not self.security_audit_available:
+                return
+            with self._lock:
+                seeded = copy.deepcopy(self.security_audit_events)
+            yield from seeded
+            if bulk is not None and bulk.security_times is not None:
+                yield from map(bulk.security, range(bulk.traffic.security))
+        else:
+            with self._lock:
+                pairs = [{"meeting": self._instance_view(m), "participant": copy.deepcopy(p)}
+                         for m in self._listed_instances() for p in m["participants"]]  # fmt: skip
+            yield from pairs
+            if bulk is not None:
+                for m in range(self._bulk_listed()):
+                    meeting = bulk.meeting(m)
+                    for person in bulk.participants(m, meeting):
+                        yield {"meeting": meeting, "participant": person}
 
     # -- faults (see FakeAPI for fail_next, server_error_next, reset_connection_next, slow) -------------
 
@@ -1650,12 +1722,89 @@ class FakeWebex(FakeAPI):
             if first < end and last > start:
                 found.append((last, first, self._instance_view(instance, zone)))
         listed = self._instance_links.get(tuple(sorted(call.request.url.params.multi_items())), 0)
-        response = self._page_by_end(call, found, end, limit=self.instance_list_cap - listed)
+        generated = (
+            host is None
+            and q.get("meetingSeriesId") is None
+            and q.get("state") in (None, "ended")
+            and q.get("scheduledType") in (None, "meeting")
+        )  # generated instances: no stored host, no stored series
+        if generated and self._bulk_listed():
+            response = self._page_bulk_instances(call, found, start, end, zone, limit=self.instance_list_cap - listed)
+        else:
+            response = self._page_by_end(call, found, end, limit=self.instance_list_cap - listed)
         link = response.links.get("next", {}).get("url")
         if link:
             served = len(json.loads(response.content)["items"])
             self._instance_links[tuple(sorted(httpx.URL(link).params.multi_items()))] = listed + served
         return response
+
+    def _page_bulk_instances(
+        self,
+        call: Call,
+        found: list[tuple[datetime | None, datetime, dict[str, Any]]],
+        start: datetime,
+        end: datetime,
+        zone: ZoneInfo,
+        limit: int,
+    ) -> httpx.Response:
+        """:meth:`_page_by_end` over the seeded instances ``found`` and the generated ones overlapping
+        [``start``, ``end``): the same order (by end; ends at or past ``end`` minus a second last, by start),
+        the same pages and next links, without making the generated instances off the page."""
+        bulk = self._bulk
+        assert bulk is not None and bulk.meeting_ends is not None
+        size = self._page_size(call, DEFAULT_PAGE, MEETINGS_PAGE_MAX)
+        to_s = (_micros(end) - 1) // 1_000_000  # the last whole second before `end`
+        listed = self._bulk_listed()
+        times = bulk.meeting_ends
+        first = times.index_at(_micros(start) // 1_000_000 + 1)  # ends after `start`
+        stop = min(times.index_at(to_s), listed)  # ... and before the last group (e + 1s < end: e < to_s)
+        utc = zone.key == "UTC"
+
+        def view(m: int) -> dict[str, Any]:
+            item = bulk.meeting(m)
+            return item if utc else self._instance_view(item, zone)
+
+        def key(m: int) -> tuple[int, int, str]:
+            first_s, end_s = bulk.meeting_times(m)
+            return end_s, first_s, bulk.instance_id(m)
+
+        early: list[tuple[Any, dict[str, Any]]] = []
+        late: list[tuple[Any, dict[str, Any]]] = []
+        for ends, begins, item in found:
+            if ends is not None and ends + PAGE_STEP < end:
+                early.append(((_micros(ends) // 1_000_000, _micros(begins) // 1_000_000, item["id"]), item))
+            else:
+                late.append(((None, _micros(begins) // 1_000_000, item["id"]), item))
+        early.sort(key=lambda r: r[0])
+        m = max(first, stop)
+        while m < listed:  # generated instances in the last group: ending from end - 1s, starting before end
+            start_s, end_s = bulk.meeting_times(m)
+            if start_s * 1_000_000 >= _micros(end):
+                if end_s - BULK_MAX_DURATION >= to_s + 1:
+                    break
+                m += 1
+                continue
+            late.append(((None, start_s, bulk.instance_id(m)), view(m)))
+            m += 1
+        late.sort(key=lambda r: (r[0][1], r[0][2]))
+        ordered = _Merged(early, first, max(first, stop), key, view, short=lambda m: (bulk.meeting_end(m),))
+        total = min(len(ordered) + len(late), max(0, limit))
+
+        def rows(a: int, b: int) -> list[tuple[Any, dict[str, Any]]]:
+            b = min(b, total)
+            head = ordered.slice(a, b) if a < len(ordered) else []
+            tail = late[max(0, a - len(ordered)) : max(0, b - len(ordered))]
+            return head + tail
+
+        page = _cut_lazy(rows, total, size, lambda k: k[0])
+        headers: dict[str, str] = {}
+        if len(page) < total:
+            last = page[-1][0][0]
+            assert last is not None, "the group of ends at or past `to` is always the last"
+            after = datetime.fromtimestamp(last, UTC) + PAGE_STEP
+            query = [(k, v) for k, v in call.request.url.params.multi_items() if k not in ("from", "to")]
+            headers = self._next_link(call, [("from", _utc(after))], [*query, ("to", _utc(end))])
+        return json_response(200, {"items": [item for _, item in page]}, headers)
 
     @staticmethod
     def _cut(keys: list[Any], size: int) -> int:
@@ -1675,7 +1824,14 @@ class FakeWebex(FakeAPI):
             if meeting_id in (instance["id"], instance["scheduledMeetingId"]):
                 return instance
         of_series = [i for i in listed if i["meetingSeriesId"] == meeting_id]
-        return max(of_series, key=lambda i: i["start"]) if of_series else None
+        if of_series:
+            return max(of_series, key=lambda i: i["start"])
+        bulk = self._bulk
+        m = bulk.meeting_index(meeting_id) if bulk is not None and bulk.meeting_ends is not None else None
+        if bulk is None or m is None or m >= self._bulk_listed():
+            return None
+        meeting = bulk.meeting(m)
+        return {**meeting, "participants": bulk.participants(m, meeting), "generated": True}
 
     @route("GET", "/meetingParticipants", query=PARTICIPANTS_QUERY, declared=PARTICIPANTS_QUERY)
     def _list_participants(self, call: Call) -> httpx.Response:
@@ -1728,7 +1884,10 @@ class FakeWebex(FakeAPI):
             moved = ("joinTimeFrom", "joinTimeTo")
             query = [(k, v) for k, v in call.request.url.params.multi_items() if k not in moved]
             headers = self._next_link(call, [("joinTimeFrom", _millis(after)), ("joinTimeTo", _millis(until))], query)
-        items = [{k: copy.deepcopy(v) for k, v in r.items() if k in PARTICIPANT_FIELDS} for _, r in rows[:cut]]
+        if instance.get("generated"):  # made for this request: nothing to copy
+            items = [r for _, r in rows[:cut]]
+        else:
+            items = [{k: copy.deepcopy(v) for k, v in r.items() if k in PARTICIPANT_FIELDS} for _, r in rows[:cut]]
         return json_response(200, {"items": items}, headers)
 
     def _audit_range(self, call: Call, first_name: str, last_name: str) -> tuple[datetime, datetime]:
@@ -1771,7 +1930,6 @@ class FakeWebex(FakeAPI):
         self._logs_ready()
         first, last = self._audit_range(call, "from", "to")
         rows = self._audit_rows(call, self.admin_audit_events, first, last, "EventCategory.")
-        rows.sort(key=lambda r: (r[0], r[1]["id"]), reverse=True)
         size = self._page_size(call, *ADMIN_AUDIT_PAGE)
         raw_offset = call.query.get("offset", "0")
         try:
@@ -1780,9 +1938,18 @@ class FakeWebex(FakeAPI):
             raise self._invalid([("offset", f"{raw_offset!r} is not a number")]) from None
         if offset < 0:
             raise self._invalid([("offset", "must not be negative")])
-        page = [r for _, r in rows[offset : offset + size]]
+        bulk = self._bulk
+        if bulk is not None and bulk.admin_times is not None:  # seeded and generated, newest first
+            ordered = self._bulk_audit(call, rows, first, last, bulk.admin_times, bulk.admin_key, bulk.admin,
+                                       "EventCategory.", reverse=True)  # fmt: skip
+            page = [r for _, r in ordered.slice(offset, offset + size)]
+            total = len(ordered)
+        else:
+            rows.sort(key=lambda r: (r[0], r[1]["id"]), reverse=True)
+            page = [r for _, r in rows[offset : offset + size]]
+            total = len(rows)
         headers: dict[str, str] = {}
-        if offset + len(page) < len(rows):
+        if offset + len(page) < total:
             query = [(k, v) for k, v in call.request.url.params.multi_items() if k != "offset"]
             headers = self._next_link(call, [("offset", str(offset + len(page)))], query)
         return json_response(200, {"items": page}, headers)
@@ -1793,6 +1960,8 @@ class FakeWebex(FakeAPI):
         self._logs_ready()
         served = {str(r["data"].get("eventCategory", "")).removeprefix("EventCategory.")
                   for r in self.admin_audit_events}  # fmt: skip
+        if self._bulk is not None and self._bulk.traffic.admin:
+            served |= {"LOGINS", "LOGOUT", "MEETING_SITE_SETTINGS", "USERS"}
         return json_response(200, {"eventCategories": sorted((served | {"LOGINS", "LOGOUT"}) - {""})})
 
     @route("GET", "/admin/securityAudit/events", query=SECURITY_AUDIT_QUERY, declared=SECURITY_AUDIT_QUERY)
@@ -1807,14 +1976,50 @@ class FakeWebex(FakeAPI):
                                    "Pro Pack and 'Allow user authentication data' in Control Hub.")  # fmt: skip
         first, last = self._audit_range(call, "startTime", "endTime")
         rows = self._audit_rows(call, self.security_audit_events, first, last, "")
-        rows.sort(key=lambda r: (r[0], r[1]["id"]))
         size = self._page_size(call, *SECURITY_AUDIT_PAGE)
-        cut = self._cut([r[0] for r in rows], size)
+        bulk = self._bulk
         headers: dict[str, str] = {}
+        if bulk is not None and bulk.security_times is not None:  # seeded and generated, oldest first
+            ordered = self._bulk_audit(call, rows, first, last, bulk.security_times, bulk.security_key, bulk.security,
+                                       "")  # fmt: skip
+            page = _cut_lazy(ordered.slice, len(ordered), size, lambda k: k[0])
+            if len(page) < len(ordered):
+                after = _EPOCH + timedelta(milliseconds=page[-1][0][0]) + AUDIT_STEP
+                query = [(k, v) for k, v in call.request.url.params.multi_items() if k != "startTime"]
+                headers = self._next_link(call, [("startTime", _millis(after))], query)
+            return json_response(200, {"items": [r for _, r in page]}, headers)
+        rows.sort(key=lambda r: (r[0], r[1]["id"]))
+        cut = self._cut([r[0] for r in rows], size)
         if cut < len(rows):
             query = [(k, v) for k, v in call.request.url.params.multi_items() if k != "startTime"]
             headers = self._next_link(call, [("startTime", _millis(rows[cut - 1][0] + AUDIT_STEP))], query)
         return json_response(200, {"items": [r for _, r in rows[:cut]]}, headers)
+
+    def _bulk_audit(
+        self,
+        call: Call,
+        rows: list[tuple[datetime, dict[str, Any]]],
+        first: datetime,
+        last: datetime,
+        times: _Timeline,
+        key: Callable[[int], tuple[int, str]],
+        make: Callable[[int], dict[str, Any]],
+        prefix: str,
+        *,
+        reverse: bool = False,
+    ) -> _Merged:
+        """The seeded audit ``rows`` of [first, last) and the generated events of that range, in one order by
+        (time, id): ascending, or descending with ``reverse``. With ``actorId`` or ``eventCategories`` the
+        generated events of the range are filtered one by one (for small tests: that is a scan)."""
+        lo, hi = times.index_at(_ceil_ms(first)), times.index_at(_ceil_ms(last))
+        seeded = [((_micros(created) // 1000, r["id"]), r) for created, r in rows]
+        q = call.request.url.params
+        if "actorId" in q or "eventCategories" in q:
+            seeded += [(key(i), r) for i in range(lo, hi) for _, r in self._audit_rows(
+                call, [make(i)], first, last, prefix)]  # fmt: skip
+            lo = hi
+        seeded.sort(key=lambda r: r[0], reverse=reverse)
+        return _Merged(seeded, lo, hi, key, make, reverse=reverse, short=lambda i: (times.at(i),))
 
     # -- site settings ---------------------------------------------------------------------------------------
 
@@ -2111,6 +2316,381 @@ def sandbox_log_traffic(fake: FakeWebex, district: District, days: int = SANDBOX
                 fake.add_ended_meeting(teacher.email, start=start, duration_minutes=50, title=topic,
                                        series_id=series_of.get((teacher.email, topic)), participants=people,
                                        key=(day, i, period))  # fmt: skip
+
+
+# -- bulk log traffic: records computed from their index ---------------------------------------------------
+
+_BULK_FIRST = ("Ada", "Ben", "Cora", "Dev", "Elena", "Femi", "Gus", "Hana", "Ivan", "Jade", "Kofi", "Lena", "Milo",
+               "Nia", "Omar", "Pia", "Quinn", "Rosa", "Sam", "Tara", "Uma", "Vic", "Wes", "Xena", "Yuri",
+               "Zoe")  # fmt: skip
+_BULK_LAST = ("Adams", "Baker", "Chen", "Diaz", "Evans", "Flores", "Garcia", "Hughes", "Ito", "Jones", "Khan", "Lopez",
+              "Moore", "Nguyen", "Okafor", "Patel", "Quist", "Reyes", "Smith", "Tanaka", "Usman", "Vargas", "Wong",
+              "Young")  # fmt: skip
+#: Everyone of the org the generated traffic names (people are computed from their index, not stored).
+BULK_PEOPLE = 3000
+#: The first people of the org are its admins (they act in the admin audit log).
+BULK_ADMINS = 4
+#: Generated meetings last 30 to 60 minutes.
+BULK_MAX_DURATION = 3600
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+
+
+def _iso_s(second: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second))
+
+
+def _iso_ms(ms: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + f".{ms % 1000:03d}Z"
+
+
+def _hex_uuid(a: int, b: int) -> str:
+    h = f"{a & _MASK:016x}{b & _MASK:016x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - _EPOCH) // _US
+
+
+def _ceil_ms(moment: datetime) -> int:
+    """The first whole millisecond at or after ``moment``."""
+    return -(-_micros(moment) // 1000)
+
+
+def _ceil_s(moment: datetime) -> int:
+    return -(-_micros(moment) // 1_000_000)
+
+
+class _Timeline:
+    """``n`` records spread evenly over ``span`` units (seconds or milliseconds) from ``start``; index order
+    is time order and no two records share a unit."""
+
+    def __init__(self, n: int, start: int, span: int) -> None:
+        if n > span:
+            raise ValueError(f"{n} records need at least {n} distinct instants in their span")
+        self.n, self.start, self.span = n, start, span
+
+    def at(self, i: int) -> int:
+        return self.start + (i * self.span) // self.n
+
+    def index_at(self, moment: int) -> int:
+        """The first index whose instant is at or after ``moment``."""
+        d = moment - self.start
+        if d <= 0:
+            return 0
+        return min(self.n, -((-d * self.n) // self.span))
+
+
+class _Merged:
+    """Seeded rows and the generated rows ``lo..hi-1`` in one order, made only when sliced.
+
+    ``seeded`` is ``(key, row)`` in the order served; generated row ``i`` has the key ``key(i)``, increasing
+    with ``i``. The order is ascending keys, or descending with ``reverse``. Placing the seeded rows costs a
+    bisection each, a slice its own length: no request scans the generated rows. A slice gives generated
+    rows the key ``short(i)`` (default ``key``): a cheaper key whose first item is the key's first item.
+    """
+
+    def __init__(self, seeded: list[tuple[Any, dict[str, Any]]], lo: int, hi: int, key: Callable[[int], Any],
+                 make: Callable[[int], dict[str, Any]], *, reverse: bool = False,
+                 short: Callable[[int], Any] | None = None) -> None:  # fmt: skip
+        self.seeded, self.lo, self.hi = seeded, lo, max(lo, hi)
+        self.key, self.make, self.reverse = key, make, reverse
+        self.short = short or key
+        generated = range(self.lo, self.hi)
+        n = len(generated)
+        self.positions = [
+            j
+            + (n - bisect.bisect_right(generated, k, key=key) if reverse else bisect.bisect_left(generated, k, key=key))
+            for j, (k, _) in enumerate(seeded)
+        ]
+
+    def __len__(self) -> int:
+        return len(self.seeded) + self.hi - self.lo
+
+    def slice(self, a: int, b: int) -> list[tuple[Any, dict[str, Any]]]:
+        a, b = max(0, a), min(len(self), b)
+        s = bisect.bisect_left(self.positions, a)
+        g = a - s
+        out: list[tuple[Any, dict[str, Any]]] = []
+        short, make, seeded, positions = self.short, self.make, self.seeded, self.positions
+        for p in range(a, b):
+            if s < len(seeded) and positions[s] == p:
+                out.append(seeded[s])
+                s += 1
+            else:
+                i = self.hi - 1 - g if self.reverse else self.lo + g
+                out.append((short(i), make(i)))
+                g += 1
+        return out
+
+
+def _cut_lazy(rows: Callable[[int, int], list[tuple[Any, Any]]], total: int, size: int,
+              group: Callable[[Any], Any]) -> list[tuple[Any, Any]]:  # fmt: skip
+    """The first page of at most ``size`` of ``total`` ordered rows (``rows(a, b)`` makes a slice), never
+    splitting rows of equal ``group(key)`` across pages (a group longer than ``size`` is served whole):
+    :meth:`FakeWebex._cut` without making every row."""
+    head = rows(0, size + 1)
+    if len(head) <= size:
+        return head
+    last = group(head[size - 1][0])
+    if group(head[size][0]) != last:
+        return head[:size]
+    first = size - 1
+    while first > 0 and group(head[first - 1][0]) == last:
+        first -= 1
+    if first > 0:
+        return head[:first]
+    out, at = head, len(head)
+    while at < total and group(out[-1][0]) == last:  # the whole page is one group: serve all of it
+        more = rows(at, at + size)
+        out += more
+        at += len(more)
+    while out and group(out[-1][0]) != last:
+        out.pop()
+    return out
+
+
+@dataclass(frozen=True)
+class LogTraffic:
+    """What :meth:`FakeWebex.generate_log_traffic` added: counts per stream and the time span."""
+
+    admin: int
+    security: int
+    meetings: int
+    participants_per_meeting: int
+    hosts: int
+    start: datetime
+    end: datetime
+
+    @property
+    def participants(self) -> int:
+        return self.meetings * self.participants_per_meeting
+
+    @property
+    def events(self) -> int:
+        return self.admin + self.security + self.participants
+
+
+class _BulkLogs:
+    """Webex log records computed from their index: large volumes in constant memory."""
+
+    def __init__(self, traffic: LogTraffic, seed: int, domain: str, org_id: str, org_name: str, site: str) -> None:
+        self.traffic, self.seed, self.domain = traffic, seed, domain
+        self.org_id, self.org_name, self.site = org_id, org_name, site
+        start_s, end_s = int(traffic.start.timestamp()), int(traffic.end.timestamp())
+        start_ms, span_ms = _ceil_ms(traffic.start), _ceil_ms(traffic.end) - _ceil_ms(traffic.start)
+        self.admin_times = _Timeline(traffic.admin, start_ms, span_ms) if traffic.admin else None
+        self.security_times = _Timeline(traffic.security, start_ms, span_ms) if traffic.security else None
+        # Meetings are placed by their end (the order GET /meetings lists them in), all within [start, end).
+        span = end_s - start_s - BULK_MAX_DURATION
+        self.meeting_ends = _Timeline(traffic.meetings, start_s + BULK_MAX_DURATION, span) if traffic.meetings else None
+        self._mask = _mix(seed + 31, 0)
+        self._people: dict[int, tuple[str, str, str]] = {}  # at most the org's people and hosts
+
+    # -- people -----------------------------------------------------------------------------------------
+
+    def person(self, u: int) -> tuple[str, str, str]:
+        """(id, display name, e-mail) of the org's person ``u``."""
+        found = self._people.get(u)
+        if found is None:
+            first, last = _BULK_FIRST[u % 26], _BULK_LAST[(u // 26) % 24]
+            number = u // 624 or ""
+            pid = _b64_id("PEOPLE", _hex_uuid(_mix(self.seed + 40, u), u))
+            found = pid, f"{first} {last}", f"{first.lower()}.{last.lower()}{number}@{self.domain}"
+            if len(self._people) < BULK_PEOPLE + self.traffic.hosts:
+                self._people[u] = found
+        return found
+
+    # -- audit events -------------------------------------------------------------------------------------
+
+    def admin_key(self, i: int) -> tuple[int, str]:
+        assert self.admin_times is not None
+        return self.admin_times.at(i), self.admin_id(i)
+
+    def admin_id(self, i: int) -> str:
+        return base64.b64encode(_hex_uuid(_mix(self.seed + 20, i), i).encode()).decode().rstrip("=")
+
+    def admin(self, i: int) -> dict[str, Any]:
+        """Admin audit event ``i`` (the ``GET /adminAudit/events`` item)."""
+        assert self.admin_times is not None
+        h = _mix(self.seed + 21, i)
+        created = _iso_ms(self.admin_times.at(i))
+        actor_id, actor, actor_email = self.person((h >> 4) % BULK_ADMINS)
+        org, site = self.org_name, self.site
+        kind = h % 20
+        u = BULK_ADMINS + (h >> 16) % (BULK_PEOPLE - BULK_ADMINS)
+        target_id, target, target_email = self.person(u)
+        target_type, category, description = "ORG", "LOGINS", "An Admin logged in"
+        target_id_out, target_name = self.org_id, org
+        error: tuple[str, str] | None = None
+        if kind < 8:
+            text = f"{actor} logged into organization {org}"
+        elif kind < 10:
+            category, description = "LOGOUT", "An Admin logged out"
+            text = f"{actor} logged out of organization {org}"
+        elif kind < 13:
+            setting = _BULK_SETTINGS[(h >> 24) % len(_BULK_SETTINGS)]
+            a, b = setting[1:] if (h >> 30) & 1 else setting[:0:-1]
+            category, target_type, target_id_out, target_name = "MEETING_SITE_SETTINGS", "SITE", site, site
+            description = "Meeting site settings were changed"
+            text = f"{actor} changed the settings of site {site}: {setting[0]} changed from {a} to {b}"
+        elif kind < 15:
+            category, target_type, target_id_out, target_name = "USERS", "USER", target_id, target
+            description = "A user was created"
+            text = f"{actor} created the user {target_email}"
+        elif kind < 18:
+            category, target_type, target_id_out, target_name = "USERS", "USER", target_id, target
+            description = "A user was updated"
+            text = f"{actor} updated the user {target_email}"
+            if (h >> 34) % 8 == 0:
+                error = ("WXC-25058", "WXC-25058 Extension cannot be less than 2 or greater than 6 characters")
+        else:
+            category, target_type, target_id_out, target_name = "USERS", "USER", target_id, target
+            description = "A user's roles were changed"
+            text = f"{actor} changed the roles of {target_email}: Roles changed from User to Full Administrator"
+        data: dict[str, Any] = {
+            "actorOrgName": org, "targetName": target_name, "eventDescription": description, "actorName": actor,
+            "actorEmail": actor_email, "adminRoles": ["Full_Admin"],
+            "trackingId": f"ATLAS_{_hex_uuid(h, _mix(self.seed + 22, i))}_0",
+            "targetType": f"TargetResourceType.{target_type}", "targetId": target_id_out,
+            "eventCategory": f"EventCategory.{category}", "actorUserAgent": _BROWSERS[(h >> 40) & 1],
+            "actorIp": f"198.51.100.{(h >> 42) % 200 + 20}", "targetOrgId": self.org_id, "actionText": text,
+            "targetOrgName": org,
+        }  # fmt: skip
+        if error is not None:
+            data["errorCode"], data["errorMessage"] = error
+        return {"data": data, "created": created, "actorOrgId": self.org_id, "id": self.admin_id(i),
+                "actorId": actor_id}  # fmt: skip
+
+    def security_key(self, i: int) -> tuple[int, str]:
+        assert self.security_times is not None
+        return self.security_times.at(i), self.security_id(i)
+
+    def security_id(self, i: int) -> str:
+        return base64.b64encode(_hex_uuid(_mix(self.seed + 23, i), i | 1 << 62).encode()).decode().rstrip("=")
+
+    def security(self, i: int) -> dict[str, Any]:
+        """Security audit event ``i`` (the ``GET /admin/securityAudit/events`` item): a sign-in or -out."""
+        assert self.security_times is not None
+        h = _mix(self.seed + 24, i)
+        created = _iso_ms(self.security_times.at(i))
+        person_id, name, email = self.person(h % BULK_PEOPLE)
+        signs_in = (h >> 14) % 5 < 3
+        home = (h >> 17) & 1
+        ip = f"203.0.113.{(h >> 20) % 250 + 2}" if home else f"198.51.100.{(h >> 20) % 200 + 20}"
+        return {
+            "data": {
+                "actorOrgName": self.org_name,
+                "eventDescription": "A user logged in" if signs_in else "A user logged out",
+                "actorName": name, "actorEmail": email, "actorUserAgent": _APPS[(h >> 28) % len(_APPS)],
+                "trackingId": f"ATLAS_{_hex_uuid(h, _mix(self.seed + 25, i))}_0",
+                "eventCategory": "LOGINS" if signs_in else "LOGOUT", "actorIp": ip,
+                "actionText": f"{name} logged {'into' if signs_in else 'out of'} organization {self.org_name}",
+            },
+            "created": created, "actorOrgId": self.org_id, "id": self.security_id(i), "actorId": person_id,
+        }  # fmt: skip
+
+    # -- ended meetings and their participants -----------------------------------------------------------------
+
+    def series_id(self, m: int) -> str:
+        return f"{_mix(self.seed + 30, m):016x}{m ^ self._mask:016x}"
+
+    def meeting_index(self, meeting_id: str) -> int | None:
+        """The generated meeting an instance id (or its series id) names, ``None`` when none does."""
+        sid = meeting_id.partition("_")[0]
+        if len(sid) != 32:
+            return None
+        try:
+            m = int(sid[16:], 16) ^ self._mask
+        except ValueError:
+            return None
+        if not 0 <= m < self.traffic.meetings or self.series_id(m) != sid:
+            return None
+        return m if meeting_id in (sid, self.instance_id(m)) else None
+
+    def instance_id(self, m: int) -> str:
+        return f"{self.series_id(m)}_I_{10**17 + _mix(self.seed + 32, m) % (9 * 10**17)}"
+
+    def meeting_end(self, m: int) -> int:
+        assert self.meeting_ends is not None
+        return self.meeting_ends.at(m)
+
+    def meeting_times(self, m: int) -> tuple[int, int]:
+        """(start, end) of meeting ``m`` in Unix seconds."""
+        end = self.meeting_end(m)
+        return end - 1800 - (_mix(self.seed + 33, m) % 31) * 60, end
+
+    def meeting(self, m: int) -> dict[str, Any]:
+        """Ended instance ``m`` as :attr:`FakeWebex.ended_meetings` keeps one (without its participants)."""
+        h = _mix(self.seed + 34, m)
+        start, end = self.meeting_times(m)
+        host_id, host_name, host_email = self.person(m % self.traffic.hosts)
+        sid = self.series_id(m)
+        digits = self.instance_id(m).rpartition("_")[2]
+        return {
+            "id": f"{sid}_I_{digits}", "meetingSeriesId": sid,
+            "scheduledMeetingId": f"{sid}_{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime(start))}",
+            "meetingNumber": str(10**9 + int(digits) % (9 * 10**9)),
+            "title": f"{SUBJECTS[h % len(SUBJECTS)]} - P{(h >> 8) % 7 + 1}", "meetingType": "meeting",
+            "state": "ended", "timezone": "UTC", "start": _iso_s(start), "end": _iso_s(end), "hostUserId": host_id,
+            "hostDisplayName": host_name, "hostEmail": host_email, "siteUrl": self.site, "scheduledType": "meeting",
+            "hostDidJoin": True, "attendeeDidJoin": self.traffic.participants_per_meeting > 1, "hasChat": False,
+            "hasRecording": False, "hasTranscription": False, "hasClosedCaption": False, "hasPolls": False,
+            "hasQA": False, "hasSlido": False,
+        }  # fmt: skip
+
+    def participants(self, m: int, meeting: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The ``GET /meetingParticipants`` items of instance ``m``: the host first, then people of the org,
+        now and then someone from outside, a phone-only caller, someone left waiting in the lobby."""
+        meeting = meeting or self.meeting(m)
+        start, end = self.meeting_times(m)
+        instance, sid, host_email = meeting["id"], meeting["meetingSeriesId"], meeting["hostEmail"]
+        out = []
+        for j in range(self.traffic.participants_per_meeting):
+            h = _mix(self.seed + 35 + m, j)
+            joined = start - 120 + j * 3 if j == 0 else start + j * 3
+            left = max(joined + 60, end - (h % 300)) if j else end
+            email: str | None
+            if j == 0:
+                name, email = meeting["hostDisplayName"], host_email
+            elif h % 29 == 0:  # someone from outside the district
+                name, email = _OUTSIDERS[(h >> 8) % len(_OUTSIDERS)]
+            elif h % 31 == 0:  # a phone-only caller
+                name, email = f"Call-in User_{j}", None
+            else:
+                _, name, email = self.person(BULK_ADMINS + (h >> 8) % (BULK_PEOPLE - BULK_ADMINS))
+            state = "lobby" if j and (h >> 20) % 37 == 0 else "end"
+            if state == "lobby":
+                left = joined + 120
+            joined_at, left_at = _iso_s(joined), _iso_s(left)
+            record: dict[str, Any] = {
+                "id": f"{sid}_{_hex_uuid(h, (m << 16) | j)}", "host": j == 0, "coHost": False, "email": email,
+                "displayName": name, "invitee": email is not None and email.endswith(self.domain), "muted": j > 0,
+                "meetingStartTime": meeting["start"], "video": "on" if j == 0 else "off", "state": state,
+                "joinedTime": joined_at, "leftTime": left_at, "siteUrl": self.site, "meetingId": instance,
+                "hostEmail": host_email,
+                "devices": [{
+                    "correlationId": _hex_uuid(_mix(self.seed + 36, m), j),
+                    "deviceType": "webex_meeting_center_windows" if email else "tp_phone",
+                    "audioType": "voip" if email else "pstn", "joinedTime": f"{joined_at[:19]}.000Z",
+                    "leftTime": f"{left_at[:19]}.000Z", "durationSecond": left - joined,
+                    **({} if email else {"callType": "callIn"}),
+                }],
+            }  # fmt: skip
+            if email is None:
+                del record["email"]
+            out.append(record)
+        return out
+
+
+_BULK_SETTINGS = (
+    ("Join Before Host", "false", "true"),
+    ("Audio Before Host", "false", "true"),
+    ("Password Minimum Length", "8", "6"),
+    ("Require Password For Meetings", "true", "false"),
+    ("Lobby For Unauthenticated Users", "true", "false"),
+)
 
 
 def _seed(fake: Any, district: District) -> None:

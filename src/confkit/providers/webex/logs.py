@@ -30,6 +30,7 @@ instance and ``joinedTime``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -52,12 +53,26 @@ from confkit.errors import (
     TransportError,
     UnavailableError,
 )
-from confkit.logs.model import Category, Outcome, event_id, format_time, new_event, parse_time, vendor_time
-from confkit.logs.stream import EMAIL_RE, BaseLogStream, CursorExpiredError, LogPage, LogStream, Resume, Window
+from confkit.logs.model import Category, Outcome, format_time, new_event, parse_time, vendor_time
+from confkit.logs.stream import (
+    EMAIL_RE,
+    BaseLogStream,
+    CursorExpiredError,
+    LogPage,
+    LogStream,
+    Normalizer,
+    RawRedactor,
+    Resume,
+    StreamUnavailableError,
+    VendorRecord,
+    Window,
+    redact_by_keys,
+)
 from confkit.providers.webex.limits import DEFAULT, PEOPLE
 from confkit.providers.webex.paging import next_link, repair_next_url
 
 if TYPE_CHECKING:
+    from confkit.logs.redact import Redactor
     from confkit.providers.webex.provider import WebexProvider
 
 log = logging.getLogger("confkit.logs")
@@ -105,8 +120,12 @@ PII_KEYS: Mapping[str, Mapping[str, str]] = MappingProxyType({
 })  # fmt: skip
 
 
-class SecurityAuditUnavailableError(PermissionDeniedError):
-    """The org has no security audit events (no Pro Pack, the Control Hub toggle off, or no scope)."""
+class SecurityAuditUnavailableError(StreamUnavailableError, PermissionDeniedError):
+    """The org has no security audit events (no Pro Pack, the Control Hub toggle off, or no scope).
+
+    A :class:`~confkit.logs.stream.StreamUnavailableError`: the collector marks the stream ``unavailable``
+    (nothing collected, the run still succeeds); still a :class:`~confkit.errors.PermissionDeniedError`
+    for callers that catch the 403 it comes from."""
 
 
 def _ms(moment: datetime) -> str:
@@ -242,9 +261,87 @@ def _actor(record: Mapping[str, Any], data: Mapping[str, Any], tenant: str) -> d
     }
 
 
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
 def _data(record: Mapping[str, Any]) -> Mapping[str, Any]:
     data = record.get("data")
-    return data if isinstance(data, Mapping) else {}
+    return data if isinstance(data, Mapping) else _EMPTY
+
+
+# The streams hand over VendorRecords (id, time, category, action), normalized when read by the mappers
+# below (NORMALIZERS): the key functions are shared by both, so the two cannot disagree, and they cost
+# one f-string and one sha256 per id (the value of event_id for the same parts: the tests compare).
+
+_sha256 = hashlib.sha256
+_AUTHENTICATION = str(Category.AUTHENTICATION)
+_PARTICIPANT = str(Category.PARTICIPANT)
+_LOGIN_CATEGORIES = frozenset({"LOGINS", "LOGIN"})
+_LOGOUT_CATEGORIES = frozenset({"LOGOUT", "LOGOUTS"})
+
+
+def _part(value: object) -> str:
+    """A part of an event id as :func:`~confkit.logs.model.event_id` reads it."""
+    return value if value.__class__ is str else "" if value is None else str(value)
+
+
+def _digest(text: str) -> str:
+    return _sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _audit_id(prefix: str, value: object) -> str:
+    """``event_id(PROVIDER, stream, value)`` with ``prefix`` its provider and stream parts."""
+    v = _part(value)
+    return _digest(f"{prefix}{len(v)}:{v}")
+
+
+_ADMIN_PREFIX = f"{len(PROVIDER)}:{PROVIDER}11:admin_audit"
+_SECURITY_PREFIX = f"{len(PROVIDER)}:{PROVIDER}14:security_audit"
+_PARTICIPANT_PREFIX = f"{len(PROVIDER)}:{PROVIDER}12:participants"
+
+
+def _vtime(value: object) -> str | None:
+    """:func:`~confkit.logs.model.vendor_time`, with a fast path for the audit form ``...:36.845Z``."""
+    if (
+        value.__class__ is str
+        and len(value) == 24
+        and value[23] == "Z"
+        and value[19] == "."
+        and value[0] in "12"
+        and value[4] == "-"
+        and value[7] == "-"
+        and value[10] == "T"
+        and value[13] == ":"
+        and value[16] == ":"
+        and value[20:23].isdigit()
+    ):
+        try:
+            datetime.fromisoformat(value[:19])  # validates the date and the time of day
+        except ValueError:
+            return None
+        return value[:23] + "000Z"
+    return vendor_time(value)
+
+
+def _changes(action_text: str) -> list[dict[str, Any]]:
+    """:func:`parse_changes`, skipping the regular expressions for text that cannot hold a change."""
+    return parse_changes(action_text) if "from" in action_text.lower() else []
+
+
+def _admin_class(data: Mapping[str, Any], changes: list[dict[str, Any]] | None = None) -> tuple[Category, str]:
+    """(category, action) of an admin audit event (``changes``: those of its ``actionText``, if known)."""
+    category = _bare(data.get("eventCategory"), "EventCategory.")
+    cat = category.upper()
+    if cat in _LOGIN_CATEGORIES:  # most events: nothing else to read
+        return Category.AUTHENTICATION, "sign_in"
+    if cat in _LOGOUT_CATEGORIES:
+        return Category.AUTHENTICATION, "sign_out"
+    action_text = str(data.get("actionText") or "")
+    if changes is None:
+        changes = _changes(action_text)
+    target_type = _bare(data.get("targetType"), "TargetResourceType.")
+    description = str(data.get("eventDescription") or "")
+    return classify_admin(category, target_type, description, action_text, changes)
 
 
 def admin_audit_event(record: Mapping[str, Any], tenant: str, fallback_time: str | None = None) -> dict[str, Any]:
@@ -254,8 +351,8 @@ def admin_audit_event(record: Mapping[str, Any], tenant: str, fallback_time: str
     target_type = _bare(data.get("targetType"), "TargetResourceType.")
     description = str(data.get("eventDescription") or "")
     action_text = str(data.get("actionText") or "")
-    changes = parse_changes(action_text)
-    kind, action = classify_admin(category, target_type, description, action_text, changes)
+    changes = _changes(action_text)
+    kind, action = _admin_class(data, changes)
     target: dict[str, Any] | None = None
     if target_type or data.get("targetId") or data.get("targetName"):
         ttype = TARGET_TYPES.get(target_type.upper(), _slug(target_type) or "other")
@@ -273,10 +370,9 @@ def admin_audit_event(record: Mapping[str, Any], tenant: str, fallback_time: str
     detail = action_text or description or None
     if data.get("errorMessage"):
         detail = f"{detail} ({data['errorMessage']})" if detail else str(data["errorMessage"])
-    created = record.get("created")
     return new_event(
-        id=event_id(PROVIDER, "admin_audit", record.get("id")),
-        time=vendor_time(created) or fallback_time or EPOCH_TIME,
+        id=_audit_id(_ADMIN_PREFIX, record.get("id")),
+        time=_vtime(record.get("created")) or fallback_time or EPOCH_TIME,
         provider=PROVIDER,
         tenant=tenant,
         stream="admin_audit",
@@ -293,23 +389,38 @@ def admin_audit_event(record: Mapping[str, Any], tenant: str, fallback_time: str
     )
 
 
+def admin_audit_record(record: Mapping[str, Any], tenant: str, fallback_time: str | None = None) -> VendorRecord:
+    """:func:`admin_audit_event` as a :class:`~confkit.logs.stream.VendorRecord` (normalized when read)."""
+    kind, action = _admin_class(_data(record))
+    return VendorRecord(
+        _audit_id(_ADMIN_PREFIX, record.get("id")),
+        _vtime(record.get("created")) or fallback_time or EPOCH_TIME,
+        str(kind),
+        action,
+        record if record.__class__ is dict else dict(record),
+    )
+
+
+def _security_class(data: Mapping[str, Any]) -> tuple[str, str]:
+    """(action, bare eventCategory) of a security audit event."""
+    category = _bare(data.get("eventCategory"), "EventCategory.")
+    cat = category.upper()
+    if cat in _LOGIN_CATEGORIES:
+        return "sign_in", category
+    if cat in _LOGOUT_CATEGORIES:
+        return "sign_out", category
+    return _slug(category) or "unknown", category
+
+
 def security_audit_event(record: Mapping[str, Any], tenant: str, fallback_time: str | None = None) -> dict[str, Any]:
     """One ``GET /admin/securityAudit/events`` item (a user's sign-in or sign-out). Identity: its ``id``."""
     data = _data(record)
-    category = _bare(data.get("eventCategory"), "EventCategory.")
+    action, category = _security_class(data)
     description = str(data.get("eventDescription") or "")
-    cat = category.upper()
-    if cat in ("LOGINS", "LOGIN"):
-        action = "sign_in"
-    elif cat in ("LOGOUT", "LOGOUTS"):
-        action = "sign_out"
-    else:
-        action = _slug(category) or "unknown"
-    failed = "fail" in f"{cat} {description}".lower()
-    created = record.get("created")
+    failed = "fail" in f"{category.upper()} {description}".lower()
     return new_event(
-        id=event_id(PROVIDER, "security_audit", record.get("id")),
-        time=vendor_time(created) or fallback_time or EPOCH_TIME,
+        id=_audit_id(_SECURITY_PREFIX, record.get("id")),
+        time=_vtime(record.get("created")) or fallback_time or EPOCH_TIME,
         provider=PROVIDER,
         tenant=tenant,
         stream="security_audit",
@@ -321,6 +432,18 @@ def security_audit_event(record: Mapping[str, Any], tenant: str, fallback_time: 
         actor=_actor(record, data, tenant),
         detail=str(data.get("actionText") or "") or None,
         raw=dict(record),
+    )
+
+
+def security_audit_record(record: Mapping[str, Any], tenant: str, fallback_time: str | None = None) -> VendorRecord:
+    """:func:`security_audit_event` as a :class:`~confkit.logs.stream.VendorRecord` (normalized when read)."""
+    action, _ = _security_class(_data(record))
+    return VendorRecord(
+        _audit_id(_SECURITY_PREFIX, record.get("id")),
+        _vtime(record.get("created")) or fallback_time or EPOCH_TIME,
+        _AUTHENTICATION,
+        action,
+        record if record.__class__ is dict else dict(record),
     )
 
 
@@ -342,7 +465,20 @@ def _known(value: object) -> str | None:
     """A participant time, or ``None`` when absent or Webex's "not known yet" (1970-01-01)."""
     if not isinstance(value, str) or not value or value.startswith(UNKNOWN_TIME_PREFIX):
         return None
-    return vendor_time(value)
+    return _vtime(value)
+
+
+def _participant_id(record: Mapping[str, Any], meeting: Mapping[str, Any]) -> str:
+    """``event_id(PROVIDER, "participants", instance, id, joinedTime, email, displayName)`` (the last two
+    only without an ``id``)."""
+    get = record.get
+    pid = get("id") or None
+    m = _part(meeting.get("instance") or get("meetingId"))
+    p = _part(pid)
+    j = _part(get("joinedTime"))
+    e = "" if pid else _part(get("email") or None)
+    n = "" if pid else _part(get("displayName"))
+    return _digest(f"{_PARTICIPANT_PREFIX}{len(m)}:{m}{len(p)}:{p}{len(j)}:{j}{len(e)}:{e}{len(n)}:{n}")
 
 
 def participant_event(
@@ -357,25 +493,15 @@ def participant_event(
     """
     pid = record.get("id") or None
     email = record.get("email") or None
-    joined_raw = record.get("joinedTime")
-    joined, left = _known(joined_raw), _known(record.get("leftTime"))
+    joined, left = _known(record.get("joinedTime")), _known(record.get("leftTime"))
     state = record.get("state") or None
     duration = None
     if joined and left:
         duration = max(0, int((parse_time(left) - parse_time(joined)).total_seconds()))
     devices = record.get("devices")
     first_device = devices[0] if isinstance(devices, list) and devices and isinstance(devices[0], Mapping) else {}
-    instance = meeting.get("instance") or record.get("meetingId")
     return new_event(
-        id=event_id(
-            PROVIDER,
-            "participants",
-            instance,
-            pid,
-            joined_raw,
-            None if pid else email,
-            None if pid else record.get("displayName"),
-        ),
+        id=_participant_id(record, meeting),
         time=joined or meeting.get("start") or EPOCH_TIME,
         provider=PROVIDER,
         tenant=tenant,
@@ -399,6 +525,97 @@ def participant_event(
         session={"start": joined, "end": left, "duration_seconds": duration, "status": state, "participant_id": pid},
         raw=dict(record),
     )
+
+
+def participant_record(
+    record: Mapping[str, Any], tenant: str, meeting: Mapping[str, Any], *, external: bool | None = None
+) -> VendorRecord:
+    """:func:`participant_event` as a :class:`~confkit.logs.stream.VendorRecord` (normalized when read); its
+    context is ``meeting`` with ``external`` (what the mapper needs besides the record)."""
+    get = record.get
+    time = _known(get("joinedTime")) or meeting.get("start") or EPOCH_TIME
+    action = "participant.waiting_room" if get("state") == "lobby" else "participant.session"
+    return VendorRecord(_participant_id(record, meeting), time, _PARTICIPANT, action,
+                        record if record.__class__ is dict else dict(record),
+                        {**meeting, "external": external})  # fmt: skip
+
+
+def _normal_admin(raw: dict[str, Any], context: dict[str, Any] | None, tenant: str, time: str) -> dict[str, Any]:
+    return admin_audit_event(raw, tenant, time)
+
+
+def _normal_security(raw: dict[str, Any], context: dict[str, Any] | None, tenant: str, time: str) -> dict[str, Any]:
+    return security_audit_event(raw, tenant, time)
+
+
+def _normal_participant(raw: dict[str, Any], context: dict[str, Any] | None, tenant: str, time: str) -> dict[str, Any]:
+    meeting = dict(context or {})
+    external = meeting.pop("external", None)
+    return participant_event(raw, tenant, meeting, external=external)
+
+
+#: How stored vendor records of each stream become events (``confkit.logs.stream.normalizer``).
+NORMALIZERS: Mapping[str, Normalizer] = MappingProxyType({
+    "admin_audit": _normal_admin,
+    "security_audit": _normal_security,
+    "participants": _normal_participant,
+})  # fmt: skip
+
+
+# -- raw-record redaction: names inside the free text ---------------------------------------------------------
+
+#: Free text of audit records that names the actor and the target ("Jane Doe logged into organization X").
+TEXT_KEYS = ("actionText", "eventDescription", "errorMessage")
+_MIN_NAME = 2
+
+
+def _people_names(data: Mapping[str, Any]) -> list[str]:
+    """The people an audit record names: its actor, and its target when that is a user (longest first)."""
+    names = []
+    actor = data.get("actorName")
+    if isinstance(actor, str):
+        names.append(actor.strip())
+    target = data.get("targetName")
+    target_type = _bare(data.get("targetType"), "TargetResourceType.").upper()
+    if isinstance(target, str) and TARGET_TYPES.get(target_type) == "user":
+        names.append(target.strip())
+    found = {n for n in names if len(n) >= _MIN_NAME and not n.startswith("name-")}
+    return sorted(found, key=lambda n: (-len(n), n))
+
+
+def redact_names(text: str, names: list[str], redactor: Redactor) -> str:
+    """``text`` with each of ``names`` (whole words, as written) replaced by its redacted form."""
+    for name in names:
+        if name in text:
+            hashed = redactor.name(name)
+            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", hashed.replace("\\", "\\\\"), text)
+    return text
+
+
+def _audit_redactor(keys: Mapping[str, str]) -> RawRedactor:
+    def redact(raw: Any, redactor: Redactor) -> Any:
+        out = redact_by_keys(raw, keys, redactor)
+        data = raw.get("data") if isinstance(raw, dict) else None
+        if not isinstance(data, dict) or not isinstance(out.get("data"), dict):
+            return out
+        names = _people_names(data) if "name" in redactor.kinds else []
+        redacted = out["data"]
+        for key in TEXT_KEYS:
+            value = data.get(key)
+            if isinstance(value, str) and value:
+                redacted[key] = redactor.text(redact_names(value, names, redactor))
+        return out
+
+    return redact
+
+
+#: Raw-record redaction of the audit streams (``confkit.logs.stream.raw_redaction``, and each stream's
+#: ``redact_raw``): the keys of :data:`PII_KEYS`, plus the actor's and a user target's names, e-mail and IP
+#: addresses inside ``actionText``, ``eventDescription`` and ``errorMessage``.
+RAW_REDACTORS: Mapping[str, RawRedactor] = MappingProxyType({
+    "admin_audit": _audit_redactor(PII_KEYS["admin_audit"]),
+    "security_audit": _audit_redactor(PII_KEYS["security_audit"]),
+})  # fmt: skip
 
 
 # -- HTTP -----------------------------------------------------------------------------------------------
@@ -580,8 +797,11 @@ class _AuditStream(WebexStream):
     last_param = ""
     page_max = 0
 
-    def map(self, record: Mapping[str, Any], fallback: str) -> dict[str, Any]:
+    def record(self, item: Mapping[str, Any], fallback: str) -> VendorRecord:
         raise NotImplementedError
+
+    def redact_raw(self, raw: Any, redactor: Redactor) -> Any:
+        return RAW_REDACTORS[self.name](raw, redactor)
 
     def params(self, window: Window) -> dict[str, Any]:
         return {"orgId": self.tenant, self.first_param: _ms(window.start - EDGE), self.last_param: _ms(window.end),
@@ -589,8 +809,9 @@ class _AuditStream(WebexStream):
 
     def pages(self, window: Window, resume: Resume) -> Iterator[LogPage]:
         fallback = format_time(window.start)
+        record = self.record
         for page in self.client.pages(self.path, self.params(window), resume.cursor):
-            yield LogPage([self.map(item, fallback) for item in page.items], page.next_url)
+            yield LogPage((), page.next_url, records=[record(item, fallback) for item in page.items])
 
 
 class AdminAuditStream(_AuditStream):
@@ -604,8 +825,8 @@ class AdminAuditStream(_AuditStream):
     page_max = ADMIN_AUDIT_MAX
     pii_keys = PII_KEYS["admin_audit"]
 
-    def map(self, record: Mapping[str, Any], fallback: str) -> dict[str, Any]:
-        return admin_audit_event(record, self.tenant, fallback)
+    def record(self, item: Mapping[str, Any], fallback: str) -> VendorRecord:
+        return admin_audit_record(item, self.tenant, fallback)
 
 
 class SecurityAuditStream(_AuditStream):
@@ -617,8 +838,8 @@ class SecurityAuditStream(_AuditStream):
     page_max = SECURITY_AUDIT_MAX
     pii_keys = PII_KEYS["security_audit"]
 
-    def map(self, record: Mapping[str, Any], fallback: str) -> dict[str, Any]:
-        return security_audit_event(record, self.tenant, fallback)
+    def record(self, item: Mapping[str, Any], fallback: str) -> VendorRecord:
+        return security_audit_record(item, self.tenant, fallback)
 
     def pages(self, window: Window, resume: Resume) -> Iterator[LogPage]:
         try:
@@ -690,7 +911,7 @@ class ParticipantStream(WebexStream):
     def pages(self, window: Window, resume: Resume) -> Iterator[LogPage]:
         state = _Listing.load(resume.cursor, window)
         done = set(resume.units)
-        batch: list[dict[str, Any]] = []
+        batch: list[VendorRecord] = []
         completes: list[str] = []
         while state.ranges:
             lo, hi = state.ranges[0]
@@ -702,13 +923,13 @@ class ParticipantStream(WebexStream):
                     unit = f"meeting:{item.get('id')}"
                     if not item.get("id") or unit in done:
                         continue
-                    for events, complete in self._participants(item):
-                        batch += events
+                    for records, complete in self._participants(item):
+                        batch += records
                         if complete:
                             completes.append(unit)
                             done.add(unit)
                         if len(batch) >= PAGE_EVENTS:
-                            yield LogPage(batch, here.dump(), completes)
+                            yield LogPage((), here.dump(), completes, records=batch)
                             batch, completes = [], []
             rest = state.ranges[1:]
             if listed >= self.instance_cap:
@@ -721,10 +942,10 @@ class ParticipantStream(WebexStream):
                         "the cap in that range cannot be listed", listed, lo.isoformat(), hi.isoformat(),
                     )  # fmt: skip
             state = _Listing(rest)
-        yield LogPage(batch, None, completes)
+        yield LogPage((), None, completes, records=batch)
 
-    def _participants(self, item: Mapping[str, Any]) -> Iterator[tuple[list[dict[str, Any]], bool]]:
-        """(events, whether the instance is complete) per page of one ended instance's participants."""
+    def _participants(self, item: Mapping[str, Any]) -> Iterator[tuple[list[VendorRecord], bool]]:
+        """(records, whether the instance is complete) per page of one ended instance's participants."""
         context = meeting_context(item)
         params: dict[str, Any] = {"meetingId": item["id"], "max": self.participants_max}
         start, end = context.get("start"), context.get("end")
@@ -734,11 +955,12 @@ class ParticipantStream(WebexStream):
         host = context.get("host_email")
         try:
             for page in self.client.pages("/meetingParticipants", params):
-                events = [
-                    participant_event(p, self.tenant, context, external=self.client.is_external(p.get("email"), host))
+                is_external, tenant = self.client.is_external, self.tenant
+                records = [
+                    participant_record(p, tenant, context, external=is_external(p.get("email"), host))
                     for p in page.items
                 ]
-                yield events, page.next_url is None
+                yield records, page.next_url is None
         except NotFoundError:
             # Webex no longer has the instance: nothing is left to collect from it.
             yield [], True
@@ -751,18 +973,24 @@ def log_streams(provider: WebexProvider) -> list[LogStream]:
 
 
 __all__ = [
+    "NORMALIZERS",
     "PII_KEYS",
+    "RAW_REDACTORS",
     "AdminAuditStream",
     "ParticipantStream",
     "SecurityAuditStream",
     "SecurityAuditUnavailableError",
     "WebexLogClient",
     "admin_audit_event",
+    "admin_audit_record",
     "classify_admin",
     "log_client",
     "log_streams",
     "meeting_context",
     "parse_changes",
     "participant_event",
+    "participant_record",
+    "redact_names",
     "security_audit_event",
+    "security_audit_record",
 ]
