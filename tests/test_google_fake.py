@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -350,7 +351,7 @@ def test_reports_time_rules(fake: FakeGoogle, google: GoogleProvider) -> None:
 def test_sandbox_log_traffic_is_made_from_the_date_and_kept_out_of_the_state() -> None:
     a, b = seeded(), seeded(5)  # other seeds: other ids, same days
     before = a.snapshot()
-    meet, admin = a.log_records("meet"), a.log_records("admin")
+    meet, admin = list(a.log_records("meet")), list(a.log_records("admin"))
     assert a.snapshot() == before  # reading the log does not change the domain
     assert len(meet) > 1000 and {x["events"][0]["name"] for x in admin} >= {"CHANGE_APPLICATION_SETTING"}
     same = [(x["id"]["time"], x["id"]["uniqueQualifier"]) for x in b.log_records("meet")]
@@ -364,4 +365,161 @@ def test_sandbox_log_traffic_is_made_from_the_date_and_kept_out_of_the_state() -
     restored = FakeGoogle(clock=FakeClock(START))
     SANDBOX.seed(restored, build_district(now=START))
     restored.restore(before)
-    assert len(restored.log_records("meet")) == len(meet)
+    assert len(list(restored.log_records("meet"))) == len(meet)
+
+
+# -- generated Reports traffic ------------------------------------------------------------------------------
+
+
+def all_pages(client: httpx.Client, app: str, **params: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    token = None
+    while True:
+        answer = activities(client, app, **params, **({"pageToken": token} if token else {}))
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        out += body["items"]
+        token = body.get("nextPageToken")
+        if not token:
+            return out
+
+
+def naive(fake: FakeGoogle, app: str, start: str | None, end: str | None, name: str | None) -> list[dict[str, Any]]:
+    """What one stable newest-first sort of every served record gives (the fake's seeded semantics)."""
+    bulk = fake._bulk
+    assert bulk is not None
+    generated = [bulk.make[app](i) for i in range(bulk.times[app].n)]
+    floor = fake.now() - timedelta(days=180)
+
+    def at(a: dict[str, Any]) -> datetime:
+        return datetime.fromisoformat(a["id"]["time"].replace("Z", "+00:00"))
+
+    found = [
+        a
+        for a in [*fake.activities, *fake._generated, *generated]
+        if a["id"]["applicationName"] == app
+        and at(a) >= floor
+        and (start is None or at(a) >= datetime.fromisoformat(start.replace("Z", "+00:00")))
+        and (end is None or at(a) <= datetime.fromisoformat(end.replace("Z", "+00:00")))
+        and (name is None or any(e["name"] == name for e in a["events"]))
+    ]
+    return sorted(found, key=lambda a: a["id"]["time"], reverse=True)
+
+
+def test_generated_traffic_is_served_exactly_like_seeded_records(fake: FakeGoogle, google: GoogleProvider) -> None:
+    client = raw_client(fake, google, ADMIN, "admin.reports.audit.readonly")
+    traffic = fake.generate_log_traffic(meet=2400, admin=90, start=START - timedelta(days=20), end=START)
+    assert traffic.events == 2490 and traffic.end == START
+    bulk = fake._bulk
+    assert bulk is not None
+    tie = bulk.meet(1234)  # a seeded record at the very time of a generated one: seeded first, as a stable sort
+    fake.add_meet_activity(
+        "call_ended",
+        actor_email=ADMIN,
+        meeting_code="abc-mnop-xyz",
+        organizer_email=ADMIN,
+        time=datetime.fromisoformat(tie["id"]["time"].replace("Z", "+00:00")),
+    )
+    edge, edge2 = bulk.meet(2000)["id"]["time"], bulk.meet(2001)["id"]["time"]  # inclusive, to the millisecond
+    cases: list[tuple[str, str | None, str | None, str | None, str]] = [
+        ("meet", None, None, None, "1000"),
+        ("meet", None, None, None, "7"),
+        ("meet", "2026-01-01T00:00:00Z", "2026-01-03T12:00:00Z", None, "333"),
+        ("meet", edge, edge2, None, "1"),
+        ("meet", "2025-12-20T00:00:00Z", None, "knocking_denied", "4"),
+        ("meet", None, None, "CHANGE_APPLICATION_SETTING", "10"),
+        ("admin", None, None, None, "16"),
+        ("admin", "2025-12-25T00:00:00Z", "2026-01-04T00:00:00Z", "DELETE_APPLICATION_SETTING", "2"),
+        ("admin", None, None, "CREATE_APPLICATION_SETTING", "1000"),
+    ]
+    for app, start, end, name, size in cases:
+        params = {"maxResults": size}
+        params |= {"startTime": start} if start else {}
+        params |= {"endTime": end} if end else {}
+        params |= {"eventName": name} if name else {}
+        assert all_pages(client, app, **params) == naive(fake, app, start, end, name), (app, start, end, name)
+    assert len(all_pages(client, "meet", startTime=edge, endTime=edge2)) == 2
+    served = list(fake.log_records("meet"))
+    assert served == naive(fake, "meet", None, None, None)
+    assert [a["id"]["uniqueQualifier"] for a in served].count(tie["id"]["uniqueQualifier"]) == 1
+    generated = [a for a in served if a["id"]["time"] >= "2025-12-16"]
+    ids = {(a["id"]["time"], a["id"]["uniqueQualifier"]) for a in generated}
+    assert len(ids) == len(generated)  # stable, unique qualifiers
+    for record in [*generated[:300], *list(fake.log_records("admin"))]:
+        assert schema_problems(record, {"$ref": "Activity"}, "reports") == []
+    names = {a["events"][0]["name"] for a in generated}
+    assert {"call_ended", "knocking_accepted", "knocking_denied", "presentation_started"} <= names
+    assert {a["actor"]["callerType"] for a in generated} == {"USER", "KEY"}
+    assert {a["events"][0]["name"] for a in fake.log_records("admin")} >= {
+        "CREATE_APPLICATION_SETTING",
+        "CHANGE_APPLICATION_SETTING",
+        "DELETE_APPLICATION_SETTING",
+    }
+    assert len(all_pages(client, "meet", maxResults="50")) == len(served)
+
+
+def test_generated_traffic_costs_a_page_not_a_scan(fake: FakeGoogle, google: GoogleProvider) -> None:
+    client = raw_client(fake, google, ADMIN, "admin.reports.audit.readonly")
+    fake.generate_log_traffic(meet=8_000_000, admin=4000)
+    start = time.perf_counter()
+    first = activities(client, "meet", startTime="2025-09-01T00:00:00Z", endTime="2025-09-02T00:00:00Z").json()
+    token = first["nextPageToken"]
+    second = activities(
+        client, "meet", startTime="2025-09-01T00:00:00Z", endTime="2025-09-02T00:00:00Z", pageToken=token
+    ).json()
+    filtered = activities(client, "meet", eventName="knocking_denied", maxResults="10").json()
+    admin = activities(client, "admin", eventName="DELETE_APPLICATION_SETTING", maxResults="10").json()
+    assert time.perf_counter() - start < 3  # a scan of eight million records would take minutes
+    assert len(first["items"]) == len(second["items"]) == 1000
+    assert first["items"][-1]["id"]["time"] > second["items"][0]["id"]["time"]
+    assert {a["events"][0]["name"] for a in filtered["items"]} == {"knocking_denied"} and filtered["nextPageToken"]
+    assert {a["events"][0]["name"] for a in admin["items"]} == {"DELETE_APPLICATION_SETTING"}
+    assert fake._cursors._issued == {}  # page tokens keep no state in the fake
+
+
+def test_page_tokens_of_reports_are_bound_expire_and_keep_no_state(fake: FakeGoogle, google: GoogleProvider) -> None:
+    client = raw_client(fake, google, ADMIN, "admin.reports.audit.readonly")
+    fake.generate_log_traffic(meet=5000)
+    token = activities(client, "meet", maxResults="10").json()["nextPageToken"]
+    assert activities(client, "meet", maxResults="10", pageToken=token).status_code == 200
+    for params in ({"maxResults": "11"}, {"eventName": "call_ended", "maxResults": "10"}):
+        refused = activities(client, "meet", pageToken=token, **params)
+        assert refused.status_code == 400 and "different query" in refused.json()["error"]["message"]
+    forged = token[:-1] + ("0" if token[-1] != "0" else "1")
+    assert activities(client, "meet", maxResults="10", pageToken=forged).status_code == 400
+    assert activities(client, "meet", maxResults="10", pageToken="garbage").status_code == 400
+    fake.clock.advance(3 * 24 * 3600 + 1)  # type: ignore[attr-defined]
+    fresh = raw_client(fake, provider(fake), ADMIN, "admin.reports.audit.readonly")  # a new access token too
+    assert "expired" in activities(fresh, "meet", maxResults="10", pageToken=token).json()["error"]["message"]
+    token = activities(fresh, "meet", maxResults="10").json()["nextPageToken"]
+    fake.expire_page_tokens()
+    gone = activities(fresh, "meet", maxResults="10", pageToken=token)
+    assert gone.status_code == 400 and gone.json()["error"]["errors"][0]["location"] == "pageToken"
+
+
+def test_reports_rate_limits_per_user_answer_503(fake: FakeGoogle, google: GoogleProvider) -> None:
+    client = raw_client(fake, google, ADMIN, "admin.reports.audit.readonly")
+    for _ in range(300):  # off by default
+        assert activities(client, "admin", eventName="CHANGE_APPLICATION_SETTING", maxResults="1").status_code == 200
+    fake.enforce_rate_limits = True
+    assert (fake.reports_queries_per_minute, fake.reports_filtered_per_minute) == (2400, 250)
+    assert FakeGoogle(enforce_rate_limits=True).enforce_rate_limits
+    for _ in range(250):
+        assert activities(client, "admin", eventName="CHANGE_APPLICATION_SETTING", maxResults="1").status_code == 200
+    over = activities(client, "admin", eventName="CHANGE_APPLICATION_SETTING", maxResults="1")
+    assert over.status_code == 503
+    assert over.json()["error"]["code"] == 503 and over.json()["error"]["status"] == "UNAVAILABLE"
+    assert activities(client, "admin", filters="x==1", maxResults="1").status_code == 503
+    assert activities(client, "admin", maxResults="1").status_code == 200  # unfiltered: the 2,400 limit
+    assert fake.reports_throttled == 2
+    fake.clock.advance(59)  # type: ignore[attr-defined]
+    assert activities(client, "admin", eventName="CHANGE_APPLICATION_SETTING").status_code == 503  # sliding 60 s
+    fake.clock.advance(1.5)  # type: ignore[attr-defined]
+    assert activities(client, "admin", eventName="CHANGE_APPLICATION_SETTING").status_code == 200
+    fake.reports_queries_per_minute = 20  # the others left the window: one query in the last 60 s
+    for _ in range(19):
+        assert activities(client, "meet", maxResults="1").status_code == 200
+    assert activities(client, "meet", maxResults="1").status_code == 503
+    # per impersonated user: the other admin has a minute of its own
+    other = raw_client(fake, google, build_district(now=START).admins[-1].email, "admin.reports.audit.readonly")
+    assert activities(other, "admin", eventName="CHANGE_APPLICATION_SETTING").status_code == 200

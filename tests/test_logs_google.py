@@ -4,31 +4,50 @@ say) and the collector against FakeGoogle - the stored event set is exactly the 
 from __future__ import annotations
 
 import copy
+import io
 import itertools
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
 from typing import Any
 
 import httpx
 import pytest
 
 from confkit.http.clock import FakeClock
-from confkit.logs import LogStore, fetch, read
+from confkit.http.ratelimit import Rate
+from confkit.logs import LogStore, export, fetch, read
 from confkit.logs.engine import Collector, StreamProgress
 from confkit.logs.model import LogEvent, event_id
 from confkit.logs.redact import Redactor
 from confkit.logs.store import StreamKey
-from confkit.logs.stream import CursorExpiredError, LogStream, Resume, Window, raw_redaction
+from confkit.logs.stream import (
+    CursorExpiredError,
+    FunctionRedaction,
+    LogStream,
+    Resume,
+    VendorRecord,
+    Window,
+    raw_redaction,
+    record_event,
+)
 from confkit.providers.google import GoogleProvider
+from confkit.providers.google.limits import DEFAULT_RATES, REPORTS, REPORTS_FILTERED, bucket_for, rates_for
 from confkit.providers.google.logs import (
+    NORMALIZERS,
+    RAW_REDACTORS,
+    SETTING_EVENTS,
     AdminSettingStream,
     decode_cursor,
     encode_cursor,
     int64,
     meet_events,
+    meet_records,
     parameters,
     redact_activity,
     setting_events,
+    setting_records,
     tenant_of,
 )
 from confkit.sandbox import build_district
@@ -415,8 +434,11 @@ def test_redaction_of_googles_records_by_parameter_name() -> None:
     assert all(v.startswith("h-") for v in target["multiValue"])
     assert "c@z.org" not in details["messageValue"]["parameter"][0]["value"]
     assert "10.0.0.1" not in details["messageValue"]["parameter"][0]["value"]
-    # export-time --redact has no parameter names to go by: every e-mail and IP address in the record
-    assert raw_redaction("google", "meet") is None
+    # export-time --redact goes by parameter name too: the same function as the streams
+    for name in ("meet", "admin"):
+        found = raw_redaction("google", name)
+        assert found is not None
+        assert found.redact_raw(CALL_ENDED, redactor) == out
 
 
 # -- cursors -------------------------------------------------------------------------------------------
@@ -775,7 +797,7 @@ def test_a_resumed_admin_window_skips_the_series_it_finished(fake: FakeGoogle, c
     names = {r.url.params.get("eventName") for r in reports(fake, before)}
     assert "CREATE_APPLICATION_SETTING" not in names and rest[-1].cursor is None
     assert [u for p in rest for u in p.completes][-1] == "event:DELETE_APPLICATION_SETTING"
-    ids = [e["id"] for p in [*got, *rest] for e in p.events]
+    ids = [r.id for p in [*got, *rest] for r in p.records]
     served = {
         e["id"]
         for a in fake.log_records("admin", since=window.start)
@@ -878,3 +900,248 @@ def test_sandbox_traffic_has_what_a_security_team_looks_for(clock: FakeClock) ->
     SANDBOX.seed(again, build_district(now=START))
     report = collector(store, clock).run(streams(google(again, clock)), since=START - timedelta(days=15))
     assert report.ok and report.events_new == 0 and report.events_dup == len(events)
+
+
+# -- vendor records: stored as Google sent them, normalized when read ---------------------------------------------
+
+
+def odd_meet_activities() -> list[dict[str, Any]]:
+    """Activities as the mappers must take them: several events, odd ids and times, junk entries."""
+    several = copy.deepcopy(CALL_ENDED)
+    several["events"] = [
+        {"type": "conference_action", "name": "knocking_accepted", "parameters": [
+            {"name": "meeting_code", "value": "NTBTYDTXBE"}, {"name": "target_display_names", "value": "Guest"}]},
+        "not an event",
+        {"type": "conference_action", "name": "presentation_started", "parameters": []},
+        {"name": "send_chat_everyone"},
+        {"type": "call"},
+        {"name": "Ünïcode nâme \ud800", "parameters": "not a list"},
+        copy.deepcopy(CALL_ENDED["events"][0]),
+    ]  # fmt: skip
+    out = [CALL_ENDED, several]
+    for raw_time in (
+        "2025-04-11T09:34:45Z",
+        "2025-04-11T11:34:45.696+02:00",
+        "2025-02-30T09:34:45.696Z",
+        "2025-04-11T24:00:00.000Z",
+        "2025-04-11T09:34:60.000Z",
+        "2025-04-11T09:34:45.6961Z",
+        "yesterday",
+        "",
+        None,
+        1744363322,
+    ):
+        odd = copy.deepcopy(CALL_ENDED)
+        odd["id"]["time"] = raw_time
+        out.append(odd)
+    no_id = copy.deepcopy(CALL_ENDED)
+    del no_id["id"]
+    typed = copy.deepcopy(CALL_ENDED)
+    typed["id"] = {"time": "2025-04-11T09:34:45.696Z", "uniqueQualifier": -395823845, "customerId": None}
+    bad_id = copy.deepcopy(CALL_ENDED)
+    bad_id["id"] = "C0xxxx/meet/1"
+    return [*out, no_id, typed, bad_id, {"id": {}, "events": {"name": "call_ended"}}, {}]
+
+
+def normalized(records: list[VendorRecord], stream: str) -> list[dict[str, Any]]:
+    # The store keeps the raw record as JSON: normalize what comes back from it.
+    return [record_event(r._replace(raw=json.loads(json.dumps(r.raw))), "google", TENANT, stream) for r in records]
+
+
+@pytest.mark.parametrize("activity", odd_meet_activities())
+def test_a_stored_meet_record_normalizes_to_the_mappers_event(activity: dict[str, Any]) -> None:
+    records = meet_records(activity)
+    events = meet_events(activity, TENANT)
+    assert normalized(records, "meet") == events
+    assert [(r.id, r.time, r.category, r.action) for r in records] == [
+        (e["id"], e["time"], e["category"], e["action"]) for e in events
+    ]
+    assert all(r.raw is activity for r in records)  # lossless: the untouched activity is the event's raw
+    for event in events:
+        ev(event)
+
+
+def test_stored_admin_records_normalize_to_the_mappers_events() -> None:
+    meet = {"APPLICATION_NAME": "Google Meet", "SETTING_NAME": "SafetyDomainLockProto users_allowed_to_join"}
+    activities = [
+        admin_activity(
+            setting("CHANGE_APPLICATION_SETTING", **meet, OLD_VALUE="LOGGED_IN", NEW_VALUE="ALL", ORG_UNIT_NAME="S"),
+            setting("CHANGE_APPLICATION_SETTING", APPLICATION_NAME="Gmail", SETTING_NAME="x", NEW_VALUE="y"),
+            "junk",
+            setting("CREATE_APPLICATION_SETTING", **meet, NEW_VALUE="ALL", GROUP_EMAIL="class-7@district.org"),
+            setting("DELETE_APPLICATION_SETTING", **meet, OLD_VALUE="ALL", DOMAIN_NAME="district.org"),
+            setting("CHANGE_APPLICATION_SETTING", APPLICATION_NAME="GOOGLE MEET ", SETTING_NAME="y"),
+        ),
+        admin_activity(setting("CHANGE_APPLICATION_SETTING", **meet), time="2026-01-02T16:05:12Z"),
+        admin_activity(setting("CHANGE_APPLICATION_SETTING", **meet), time="not a time"),
+        admin_activity(setting("RENAME_APPLICATION_SETTING", **meet)),
+    ]
+    for activity in activities:
+        for name in (None, *SETTING_EVENTS):
+            records = setting_records(activity, name)
+            events = setting_events(activity, TENANT, name)
+            assert normalized(records, "admin") == events
+            assert [(r.id, r.time, r.category, r.action) for r in records] == [
+                (e["id"], e["time"], e["category"], e["action"]) for e in events
+            ]
+    assert len(setting_records(activities[0])) == 4 and len(setting_records(activities[0], SETTING_EVENTS[1])) == 2
+    assert [r.context for r in setting_records(activities[0])] == [None, {"index": 3}, {"index": 4}, {"index": 5}]
+    assert isinstance(NORMALIZERS, MappingProxyType) and set(NORMALIZERS) == {"meet", "admin"}
+
+
+def test_streams_hand_over_vendor_records_and_the_store_gives_back_the_mappers_events(clock: FakeClock) -> None:
+    fake = FakeGoogle(clock=clock, seed=4)
+    fake.add_user(ADMIN, first_name="IT", last_name="Admin", org_unit="/Staff", is_admin=True)
+    seed_traffic(fake, calls=200, settings=30)
+    fake.generate_log_traffic(meet=3000, admin=120, start=START - timedelta(days=160), end=START - timedelta(hours=3))
+    provider = google(fake, clock)
+    meet, admin = streams(provider)
+    pages = list(meet.pages(Window(START - timedelta(days=1), START), Resume()))
+    assert pages and all(not p.events and p.records for p in pages[:-1])
+    store = LogStore.memory()
+    report = collector(store, clock).run([meet, admin])
+    assert report.ok, report.summary()
+    assert_exact(store, fake)
+    expected = {
+        e["id"]: ev(e)
+        for e in [
+            *(e for a in fake.log_records("meet") for e in meet_events(a, TENANT)),
+            *(e for a in fake.log_records("admin") for e in setting_events(a, TENANT)),
+        ]
+    }
+    got = {e.id: e for e in read(store)}
+    assert got == expected
+
+
+# -- raw-record redaction: at collection and at export -------------------------------------------------------------
+
+ZELDA = "zelda.zimmer@students.lincoln-usd.example"
+ZELDA_IP = "203.0.113.77"
+
+
+def zelda_traffic(fake: FakeGoogle) -> None:
+    """A person whose name, e-mail address and IP address show up in Meet and Admin-console records."""
+    teacher = "ada.adams@staff.lincoln-usd.example"
+    at = START - timedelta(hours=5)
+    fake.add_meet_activity(
+        "call_ended",
+        actor_email=ZELDA,
+        meeting_code="abc-mnop-xyz",
+        organizer_email=teacher,
+        time=at,
+        duration_seconds=600,
+        ip_address=ZELDA_IP,
+        display_name="Zelda Zimmer",
+        identifier=ZELDA,
+        identifier_type="email_address",
+        participant_ip=ZELDA_IP,
+    )["events"][0]["parameters"][-1]["name"] = "ip_address"  # the parameter, besides the activity's ipAddress
+    fake.add_meet_activity(
+        "knocking_accepted",
+        actor_email=teacher,
+        meeting_code="abc-mnop-xyz",
+        organizer_email=teacher,
+        time=at + timedelta(minutes=1),
+        event_type="conference_action",
+        target_display_names="Zelda Zimmer",
+        target_email=ZELDA,
+    )
+    fake.add_meet_activity(
+        "call_ended",
+        actor_email=None,
+        meeting_code="abc-mnop-xyz",
+        organizer_email=teacher,
+        time=at + timedelta(minutes=2),
+        is_external=True,
+        display_name="Zelda Zimmer",
+        ip_address=ZELDA_IP,
+    )
+    fake.add_admin_setting_change(
+        "Incoming call restrictions Allowed caller type",
+        actor_email=ADMIN,
+        time=at + timedelta(minutes=3),
+        old_value=f"ALL except {ZELDA} ({ZELDA_IP})",
+        new_value=f"ALL except {ZELDA}",
+        group_email=ZELDA,
+        ip_address=ZELDA_IP,
+    )
+    fake.add_user(ZELDA, first_name="Zelda", last_name="Zimmer", org_unit="/Staff")
+
+
+def by_id(out: str) -> dict[str, str]:
+    return {json.loads(line)["id"]: line for line in out.splitlines()}
+
+
+def assert_no_zelda(lines: list[str]) -> None:
+    assert len(lines) == 4
+    for line in lines:
+        assert "zelda" not in line.lower() and ZELDA_IP not in line, line
+        assert json.loads(line)["redacted"] == ["email", "ip", "name"]
+
+
+def test_redaction_reaches_googles_parameters_at_collection_and_at_export(fake: FakeGoogle, clock: FakeClock) -> None:
+    zelda_traffic(fake)
+    redacted_store, plain_store = LogStore.memory(), LogStore.memory()
+    assert collector(redacted_store, clock, redact="name,email,ip").run(streams(google(fake, clock))).ok
+    assert collector(plain_store, clock).run(streams(google(fake, clock))).ok
+    collected, exported, unredacted = io.StringIO(), io.StringIO(), io.StringIO()
+    export(redacted_store, "jsonl", collected)
+    export(plain_store, "jsonl", unredacted)
+    plain = by_id(unredacted.getvalue())
+    zelda = sorted(i for i, line in plain.items() if "zelda" in line.lower() or ZELDA_IP in line)
+    assert len(zelda) == 4  # her stay, her knock, her visit as a guest, the setting naming her
+    assert_no_zelda([by_id(collected.getvalue())[i] for i in zelda])
+    export(plain_store, "jsonl", exported, redact="name,email,ip")
+    assert_no_zelda([by_id(exported.getvalue())[i] for i in zelda])
+    # the stream's own redact_raw and the export-time one are the same function
+    found = raw_redaction("google", "meet")
+    assert isinstance(found, FunctionRedaction) and found.function is RAW_REDACTORS["meet"] is redact_activity
+    assert RAW_REDACTORS["admin"] is redact_activity and isinstance(RAW_REDACTORS, MappingProxyType)
+    redactor = Redactor(b"k" * 32, ["name", "email", "ip"])
+    for stream in streams(google(fake, clock)):
+        assert stream.redact_raw(CALL_ENDED, redactor) == RAW_REDACTORS[stream.name](CALL_ENDED, redactor)
+
+
+# -- rate limits: the Reports API's two limits ----------------------------------------------------------------------
+
+
+def test_reports_buckets_follow_googles_two_limits() -> None:
+    assert DEFAULT_RATES[REPORTS] == Rate.per_minute(2400, burst=20)
+    assert DEFAULT_RATES[REPORTS_FILTERED].per_second == 250 / 60
+    method = "reports.activities.list"
+    assert bucket_for(method, {"userKey": "all", "maxResults": 1000, "startTime": "x"}) == REPORTS
+    for params in (
+        {"userKey": "all", "eventName": "call_ended"},
+        {"userKey": "a@b.example"},
+        {"userKey": "all", "filters": "is_external==true"},
+        {"userKey": "all", "actorIpAddress": "203.0.113.9"},
+        {"userKey": "all", "orgUnitID": "id:03ph8a2z1"},
+        {"userKey": "all", "groupIdFilter": "id:a"},
+    ):
+        assert bucket_for(method, params) == REPORTS_FILTERED, params
+    assert bucket_for(method) == REPORTS_FILTERED  # cannot tell: the lower limit
+    assert bucket_for(method, {"userKey": "all", "eventName": None}) == REPORTS
+    assert bucket_for("meet.spaces.get") == "meet_read"
+    rates = rates_for({"reports": 100, "reports-filtered": 10})
+    assert rates[REPORTS].per_second == 100 and rates[REPORTS_FILTERED].per_second == 10
+
+
+def test_the_meet_stream_counts_against_the_unfiltered_bucket_and_admin_against_the_filtered(
+    fake: FakeGoogle, clock: FakeClock
+) -> None:
+    acquired: list[str] = []
+    provider = google(fake, clock)
+
+    class Spy:
+        def acquire(self, bucket: str) -> float:
+            acquired.append(bucket)
+            return 0.0
+
+    provider.limiter = Spy()  # type: ignore[assignment]
+    before = len(fake.requests)
+    assert collector(LogStore.memory(), clock).run(streams(provider)).ok
+    sent = reports(fake, before)
+    assert len(acquired) == len(sent)
+    for bucket, request in zip(acquired, sent, strict=True):
+        assert bucket == (REPORTS_FILTERED if "eventName" in request.url.params else REPORTS)
+    assert set(acquired) == {REPORTS, REPORTS_FILTERED}

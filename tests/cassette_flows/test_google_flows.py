@@ -22,7 +22,7 @@ import confkit
 from confkit.errors import NotFoundError, PermissionDeniedError, UnsupportedOperationError
 from confkit.http import FakeClock
 from confkit.logs.model import LogEvent
-from confkit.logs.stream import CursorExpiredError, Resume, Window
+from confkit.logs.stream import CursorExpiredError, Resume, Window, record_event
 from confkit.models import (
     AutoRecording,
     MeetingCreate,
@@ -302,7 +302,9 @@ def test_logs_admin_setting_stream_pages_and_resumes(google: GoogleProvider, fak
     pages = list(stream.pages(window, Resume()))
     assert pages[-1].cursor is None and all(p.cursor for p in pages[:-1])
     assert [u for p in pages for u in p.completes] == [f"event:{n}" for n in SETTING_EVENTS]
-    events = [LogEvent.model_validate(e) for p in pages for e in p.events]
+    events = [
+        LogEvent.model_validate(record_event(r, "google", stream.tenant, "admin")) for p in pages for r in p.records
+    ]
     assert all(e.category == "setting_change" and e.changes and e.changes[0].section == "Google Meet" for e in events)
     if not live("google"):
         assert len(events) == 5 and {e.changes[0].to_value for e in events} == {
@@ -313,7 +315,7 @@ def test_logs_admin_setting_stream_pages_and_resumes(google: GoogleProvider, fak
     first = next(n for n, p in enumerate(pages) if p.cursor and decode_cursor(p.cursor)[2])
     done = frozenset(u for p in pages[: first + 1] for u in p.completes)
     again = list(stream.pages(window, Resume(pages[first].cursor, START, done)))
-    assert [e["id"] for p in again for e in p.events] == [e["id"] for p in pages[first + 1 :] for e in p.events]
+    assert [r.id for p in again for r in p.records] == [r.id for p in pages[first + 1 :] for r in p.records]
 
 
 def test_logs_meet_stream_reads_a_window(google: GoogleProvider) -> None:
@@ -322,7 +324,9 @@ def test_logs_meet_stream_reads_a_window(google: GoogleProvider) -> None:
     stream.page_size = 4
     pages = list(stream.pages(Window(*CLASS_END), Resume()))
     assert len(pages) >= 2 and pages[-1].cursor is None
-    events = [LogEvent.model_validate(e) for p in pages for e in p.events]
+    events = [
+        LogEvent.model_validate(record_event(r, "google", stream.tenant, "meet")) for p in pages for r in p.records
+    ]
     assert events and all(e.meeting is None or e.meeting.code is None or "-" in e.meeting.code for e in events)
     sessions = [e for e in events if e.action == "participant.session"]
     assert sessions and all(e.session and isinstance(e.session.duration_seconds, int) for e in sessions)

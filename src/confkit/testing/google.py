@@ -33,8 +33,11 @@ read from them, so the fake and the contract check agree by construction):
   ``maxResults`` 1-1000, ``pageToken``; int64 values as strings, audit meeting codes in the
   ``NTBTYDTXBE`` form. :meth:`FakeGoogle.add_meet_activity`, :meth:`FakeGoogle.add_admin_setting_change`
   and :meth:`FakeGoogle.add_activity` seed records; :meth:`FakeGoogle.enable_sandbox_logs` serves the
-  sandbox district's two weeks of Meet and Admin-console traffic; :meth:`FakeGoogle.log_records` lists
-  what is served.
+  sandbox district's two weeks of Meet and Admin-console traffic; :meth:`FakeGoogle.generate_log_traffic`
+  serves hundreds of thousands of generated records in constant memory (a request costs one page);
+  :meth:`FakeGoogle.log_records` lists what is served. Page tokens are signed offsets (no state per
+  page). ``FakeGoogle(enforce_rate_limits=True)`` answers 503 over Google's per-user limits: 2,400
+  queries and 250 filtered ``activities.list`` queries in any 60 s of the fake's clock.
 
 :meth:`FakeGoogle.snapshot` and :meth:`FakeGoogle.restore` save and load the domain (the CLI's
 sandbox keeps it between invocations this way).
@@ -56,13 +59,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import copy
 import hashlib
+import hmac
 import json
 import random
 import re
 import string
-from collections.abc import Callable, Iterable, Mapping
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -78,6 +86,7 @@ from dateutil.rrule import rrulestr
 
 from confkit.http.clock import Clock
 from confkit.models import AutoRecording, MeetingSecurity, ScreenSharing, WaitingRoom
+from confkit.providers.google.limits import is_filtered_query
 from confkit.providers.google.scopes import ALL_SCOPES
 from confkit.sandbox import SUBJECTS, ClassMeeting, District, SandboxPlatform
 from confkit.testing._fake import (
@@ -349,6 +358,7 @@ class FakeGoogle(FakeAPI):
         service_accounts: Mapping[str, rsa.RSAPublicKey] | None = None,
         dwd_scopes: Iterable[str] = ALL_SCOPES,
         token_ttl: int = 3600,
+        enforce_rate_limits: bool = False,
     ) -> None:
         super().__init__(clock=clock, seed=seed)
         self.customer_id = customer_id
@@ -380,6 +390,19 @@ class FakeGoogle(FakeAPI):
         #: Generated audit-log traffic (the sandbox district's): served, but not part of the state.
         self._generated: list[dict[str, Any]] = []
         self._sandbox_logs: tuple[District, int] | None = None
+        #: Bulk audit-log traffic (:meth:`generate_log_traffic`), computed per request: not part of the state.
+        self._bulk: _BulkActivities | None = None
+        #: Answer Reports queries over Google's per-user limits with 503 (sliding 60 s window, fake clock).
+        self.enforce_rate_limits = enforce_rate_limits
+        #: Reports queries a minute per impersonated user, and filtered ``activities.list`` queries a minute.
+        self.reports_queries_per_minute = 2400
+        self.reports_filtered_per_minute = 250
+        #: Reports queries refused with 503 for going over those limits.
+        self.reports_throttled = 0
+        self._quota: dict[tuple[str, bool], deque[float]] = {}
+        # Reports page tokens carry their offset and query, signed: no state per page.
+        self._page_epoch = 0
+        self._page_key = hashlib.sha256(f"confkit-fake-google-page-tokens:{seed}".encode()).digest()
         self._root = self._new_org_unit("/", organization, None)
 
     # -- seeding (no HTTP) --------------------------------------------------------------------------
@@ -627,19 +650,79 @@ class FakeGoogle(FakeAPI):
         with self._lock:
             self._sandbox_logs = (district, days)
 
-    def log_records(self, application: str, *, since: datetime | None = None) -> list[dict[str, Any]]:
+    def generate_log_traffic(
+        self,
+        *,
+        meet: int = 0,
+        admin: int = 0,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        seed: int | None = None,
+        domain: str = "bulk-usd.example",
+    ) -> GoogleLogTraffic:
+        """Serve large volumes of realistic Reports traffic in constant memory.
+
+        ``meet`` Meet activities (one event each: mostly ``call_ended``, a participant's stay with the
+        parameters Meet logs - about one in 25 an external or anonymous joiner, ``callerType: KEY`` - and
+        presentations, knocks let in or turned away, invitations, now and then an abuse report; about forty
+        consecutive records share one class meeting) and ``admin`` Admin console changes of Meet settings
+        (``CHANGE_``, ``CREATE_``, ``DELETE_APPLICATION_SETTING`` as :meth:`add_admin_setting_change` makes
+        them), spread evenly over ``[start, end)`` (default: the 150 days up to an hour ago). Each record is
+        computed from its index (``id.uniqueQualifier`` unique and stable) when a page asks for it, so a
+        request costs O(page size + log n) whatever the volume, ``eventName`` filters included; a
+        ``userKey`` other than ``all`` scans them (small tests only). Served by ``activities.list`` exactly
+        like seeded records (newest first among them) and listed by :meth:`log_records`; not part of
+        :meth:`snapshot`. Replaces earlier generated traffic.
+        """
+        if meet < 0 or admin < 0 or max(meet, admin) > MAX_GENERATED:
+            raise ValueError(f"generate between 0 and {MAX_GENERATED} records per application")
+        end = (end or self.now() - timedelta(hours=1)).astimezone(UTC)
+        start = (start or end - timedelta(days=150)).astimezone(UTC)
+        if start >= end:
+            raise ValueError("start must be before end")
+        traffic = GoogleLogTraffic(meet, admin, start, end, domain, self.seed if seed is None else seed)
+        with self._lock:
+            self._bulk = _BulkActivities(traffic, self.customer_id)
+        return traffic
+
+    def log_records(self, application: str, *, since: datetime | None = None) -> Iterator[dict[str, Any]]:
         """Every activity of ``application`` the Reports API serves as of now (within its 180 days, from
-        ``since``), seeded and generated alike, newest first: what a collection must store."""
+        ``since``), seeded and generated alike, newest first: what a collection must store (computed
+        page by page: generated traffic is never held in memory at once)."""
         self._logs_ready()
         now = self.now()
         floor = max(now - timedelta(days=180), since) if since is not None else now - timedelta(days=180)
         with self._lock:
-            found = [
-                a
-                for a in [*self.activities, *self._generated]
-                if a["id"]["applicationName"] == application and floor <= _parse_rfc3339(a["id"]["time"], "time") <= now
-            ]
-        return sorted(found, key=lambda a: a["id"]["time"], reverse=True)
+            first, second = self._activity_rows(application, floor, now, "all", None)
+        return _merged_iter(first, second)
+
+    def _activity_rows(
+        self, app: str, lo: datetime, hi: datetime | None, user_key: str, name: str | None
+    ) -> tuple[list[dict[str, Any]], _Strided | None]:
+        """Served activities of ``app`` with ``lo <= time <= hi`` (``hi`` ``None``: no upper bound), of
+        ``user_key`` (``all``) and with an event ``name`` (any when ``None``): the seeded and sandbox ones
+        newest first, and the generated ones (newest first too, made when sliced)."""
+        found = []
+        for activity in [*self.activities, *self._generated]:
+            if activity["id"]["applicationName"] != app:
+                continue
+            moment = _parse_rfc3339(activity["id"]["time"], "time")
+            if moment < lo or (hi is not None and moment > hi):
+                continue
+            if user_key != "all" and activity["actor"].get("email", "").lower() != user_key.lower():
+                continue
+            if name and not any(e["name"] == name for e in activity["events"]):
+                continue
+            found.append(activity)
+        found.sort(key=lambda a: a["id"]["time"], reverse=True)
+        bulk = self._bulk
+        if bulk is None:
+            return found, None
+        rows = bulk.rows(app, _ms_ceil(lo), _ms_floor(hi) + 1 if hi is not None else 1 << 62, name or None)
+        if rows is None or user_key == "all":
+            return found, rows
+        mine = [a for a in rows[0 : len(rows)] if a["actor"].get("email", "").lower() == user_key.lower()]
+        return sorted([*found, *mine], key=lambda a: a["id"]["time"], reverse=True), None
 
     def _logs_ready(self) -> None:
         with self._lock:
@@ -709,6 +792,7 @@ class FakeGoogle(FakeAPI):
         """Every page token handed out so far is refused from now on (400 ``Invalid page token``)."""
         with self._lock:
             self._cursors = Cursors(self, ttl=3 * 24 * 3600)
+            self._page_epoch += 1
 
     def expire_tokens(self) -> None:
         """Every access token issued so far now answers 401 ``UNAUTHENTICATED``."""
@@ -1567,11 +1651,13 @@ class FakeGoogle(FakeAPI):
     @gapi("reports.activities.list")
     def _list_activities(self, call: Call) -> httpx.Response:
         app = call.path["applicationName"]
+        user_key = call.path["userKey"]
+        if self.enforce_rate_limits:
+            self._reports_quota(call, user_key)
         _, method = method_spec("reports.activities.list")
         if app not in method["parameters"]["applicationName"]["enum"]:
             raise google_error(400, f"Bad Request: applicationName {app}", "badRequest")
         size = self._int_query(call, "maxResults", 1000, 1, 1000)
-        user_key = call.path["userKey"]
         start = _parse_rfc3339(call.query["startTime"], "startTime") if "startTime" in call.query else None
         end = _parse_rfc3339(call.query["endTime"], "endTime") if "endTime" in call.query else None
         now = self.now()
@@ -1584,25 +1670,69 @@ class FakeGoogle(FakeAPI):
                 400, "Start time must be before the end time and the current time", "invalid", location="startTime"
             )
         name = call.query.get("eventName")
-        found = []
         self._logs_ready()
-        for activity in [*self.activities, *self._generated]:
-            if activity["id"]["applicationName"] != app:
-                continue
-            moment = _parse_rfc3339(activity["id"]["time"], "time")
-            if (start and moment < start) or (end and moment > end) or moment < now - timedelta(days=180):
-                continue
-            if user_key != "all" and activity["actor"].get("email", "").lower() != user_key.lower():
-                continue
-            if name and not any(e["name"] == name for e in activity["events"]):
-                continue
-            found.append(activity)
-        found.sort(key=lambda a: a["id"]["time"], reverse=True)
-        chunk, nxt = self._page(call, found, size)
+        floor = now - timedelta(days=180)
+        first, second = self._activity_rows(app, max(start, floor) if start else floor, end, user_key, name)
+        key = canonical_json(
+            {k: v for k, v in sorted(call.query.items()) if k not in ("pageToken", "alt")}
+            | {"path": call.request.url.path}
+        )
+        token = call.query.get("pageToken")
+        offset = self._page_offset(token, key) if token else 0
+        total = len(first) + (len(second) if second is not None else 0)
+        chunk = _merged_slice(first, second, offset, size)
         body: dict[str, Any] = {"kind": "admin#reports#activities", "etag": self._etag(), "items": chunk}
-        if nxt:
-            body["nextPageToken"] = nxt
+        if offset + size < total:
+            body["nextPageToken"] = self._page_token(offset + size, key)
         return json_response(200, body)
+
+    def _reports_quota(self, call: Call, user_key: str) -> None:
+        """Google's Reports limits per impersonated user: :attr:`reports_queries_per_minute` queries and
+        :attr:`reports_filtered_per_minute` filtered ``activities.list`` queries in any 60 s (sliding, on the
+        fake's clock; a refused query does not count). Over them: 503, as Google answers."""
+        subject = str(call.state.get("subject", "")).lower()
+        filtered = is_filtered_query({**call.query, "userKey": user_key})
+        now = self.clock.monotonic()
+        limits = [(self._quota.setdefault((subject, False), deque()), self.reports_queries_per_minute)]
+        if filtered:
+            limits.append((self._quota.setdefault((subject, True), deque()), self.reports_filtered_per_minute))
+        for window, _ in limits:
+            while window and window[0] <= now - 60:
+                window.popleft()
+        if any(len(window) >= limit for window, limit in limits):
+            self.reports_throttled += 1
+            raise google_error(503, "Service Unavailable")
+        for window, _ in limits:
+            window.append(now)
+
+    def _page_sign(self, payload: str, key: str) -> str:
+        return hmac.new(self._page_key, f"{payload}|{key}".encode(), hashlib.sha256).hexdigest()[:20]
+
+    def _page_token(self, offset: int, key: str) -> str:
+        """A Reports page token: its offset, query and issue time, signed (nothing is kept per token)."""
+        digest = hashlib.sha256(key.encode()).hexdigest()[:12]
+        payload = f"{self._page_epoch}:{offset}:{int(self.clock.monotonic() * 1000)}:{digest}"
+        encoded = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+        return f"{encoded}.{self._page_sign(payload, '')}"
+
+    def _page_offset(self, token: str, key: str) -> int:
+        def refuse(problem: str) -> Reply:
+            return google_error(400, f"Invalid page token: {problem}", "invalid", location="pageToken")
+
+        encoded, _, signature = token.partition(".")
+        try:
+            payload = _b64url(encoded).decode("ascii")
+            epoch, offset, issued, digest = payload.split(":")
+            values = int(epoch), int(offset), int(issued)
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            raise refuse("unknown page token") from None
+        if not hmac.compare_digest(signature, self._page_sign(payload, "")) or values[0] != self._page_epoch:
+            raise refuse("unknown page token")
+        if self.clock.monotonic() * 1000 - values[2] > 3 * 24 * 3600 * 1000:
+            raise refuse("expired page token")
+        if digest != hashlib.sha256(key.encode()).hexdigest()[:12]:
+            raise refuse("page token used with different query parameters")
+        return values[1]
 
 
 def _default_restrictions() -> dict[str, Any]:
@@ -2089,6 +2219,352 @@ def sandbox_log_traffic(fake: FakeGoogle, district: District, days: int = SANDBO
     return out
 
 
+# -- audit-log traffic: bulk generation ---------------------------------------------------------------
+
+_MASK64 = (1 << 64) - 1
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
+#: Generated records per application at most (the low 24 bits of a generated ``uniqueQualifier``).
+MAX_GENERATED = 1 << 24
+_BULK_FIRST = tuple("Ada Ben Cleo Dev Eli Fay Gus Hana Ivan Jo Kai Lena Milo Nia Omar Pia Quin Rosa Sam".split())  # noqa: SIM905
+_BULK_LAST = tuple("Adams Baker Chen Diaz Evans Fox Garcia Hill Ito Jones Khan Lopez Moore Nguyen".split())  # noqa: SIM905
+_ORG_UNITS = ("Students", "Staff", "Teachers")
+#: What the events of a hundred consecutive generated Meet records are (a fixed shuffle): mostly a
+#: participant leaving a call, some presentations, knocks let in or turned away, invitations, one abuse report.
+_MEET_KINDS: tuple[str, ...] = tuple(
+    random.Random("confkit-google-bulk-meet").sample(
+        ["call_ended"] * 86
+        + ["presentation_started"] * 3
+        + ["presentation_stopped"] * 3
+        + ["knocking_accepted"] * 3
+        + ["knocking_denied"] * 2
+        + ["invitation_sent"] * 2
+        + ["abuse_report_submitted"],
+        100,
+    )
+)
+#: The Admin console's setting events of twenty consecutive generated ``admin`` records.
+_ADMIN_KINDS: tuple[str, ...] = (
+    ("CHANGE_APPLICATION_SETTING",) * 14 + ("CREATE_APPLICATION_SETTING",) * 3 + ("DELETE_APPLICATION_SETTING",) * 3
+)
+
+
+def _mix64(seed: int, i: int) -> int:
+    """A fast deterministic 64-bit hash of ``(seed, i)`` (splitmix64 finalizer)."""
+    z = (seed * 0x9E3779B97F4A7C15 + (i + 1) * 0xBF58476D1CE4E5B9) & _MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return z ^ (z >> 31)
+
+
+def _ms_floor(moment: datetime) -> int:
+    return (moment - _EPOCH) // _MS
+
+
+def _ms_ceil(moment: datetime) -> int:
+    return -((_EPOCH - moment) // _MS)
+
+
+_DAY_PREFIX: dict[int, str] = {}
+
+
+def _rfc3339_ms(ms: int) -> str:
+    """Milliseconds since the epoch as Google's ``2026-01-05T12:00:00.123Z``."""
+    day, rest = divmod(ms, 86_400_000)
+    prefix = _DAY_PREFIX.get(day)
+    if prefix is None:
+        prefix = time.strftime("%Y-%m-%dT", time.gmtime(day * 86_400))
+        if len(_DAY_PREFIX) < 100_000:
+            _DAY_PREFIX[day] = prefix
+    seconds, milli = divmod(rest, 1000)
+    minutes, sec = divmod(seconds, 60)
+    hour, minute = divmod(minutes, 60)
+    return f"{prefix}{hour:02d}:{minute:02d}:{sec:02d}.{milli:03d}Z"
+
+
+@dataclass(frozen=True)
+class GoogleLogTraffic:
+    """What :meth:`FakeGoogle.generate_log_traffic` added: records per application and their time span."""
+
+    meet: int
+    admin: int
+    start: datetime
+    end: datetime
+    domain: str
+    seed: int
+
+    @property
+    def events(self) -> int:
+        """Generated Reports events (one per activity)."""
+        return self.meet + self.admin
+
+
+class _Timeline:
+    """``n`` records spread evenly over ``[start, start + span)`` milliseconds; index order is time order."""
+
+    def __init__(self, n: int, start: int, span: int) -> None:
+        if n > span:
+            raise ValueError(f"{n} records need at least {n} milliseconds so that no two share one")
+        self.n, self.start, self.span = n, start, span
+
+    def ms(self, i: int) -> int:
+        return self.start + (i * self.span) // self.n
+
+    def index_at(self, moment: int) -> int:
+        """The first index whose time is at or after ``moment`` (milliseconds)."""
+        d = moment - self.start
+        if d <= 0:
+            return 0
+        return min(self.n, -((-d * self.n) // self.span))
+
+
+class _Strided:
+    """The generated records of one application with index in ``[lo, hi)`` whose ``index % period`` is in
+    ``residues`` (one event name, or all), newest (highest index) first; made only when sliced."""
+
+    def __init__(
+        self,
+        make: Callable[[int], dict[str, Any]],
+        times: _Timeline,
+        lo: int,
+        hi: int,
+        period: int,
+        residues: list[int],
+    ) -> None:
+        self.make, self.times, self.period, self.residues = make, times, period, residues
+        self.top = self._count(max(lo, hi))
+        self.size = self.top - self._count(lo) if residues else 0
+
+    def _count(self, x: int) -> int:
+        """How many indexes in ``[0, x)`` match."""
+        return (x // self.period) * len(self.residues) + bisect.bisect_left(self.residues, x % self.period)
+
+    def index(self, k: int) -> int:
+        """The record index of the ``k``-th newest match."""
+        rank = self.top - 1 - k
+        width = len(self.residues)
+        return (rank // width) * self.period + self.residues[rank % width]
+
+    def __len__(self) -> int:
+        return self.size
+
+    def time(self, k: int) -> str:
+        return _rfc3339_ms(self.times.ms(self.index(k)))
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        start, stop, _ = index.indices(self.size)
+        return [self.make(self.index(k)) for k in range(start, stop)]
+
+
+def _merged_slice(first: list[dict[str, Any]], second: _Strided | None, offset: int, size: int) -> list[dict[str, Any]]:
+    """Items ``offset .. offset+size-1`` of ``first`` (newest first) merged with ``second`` (newest first),
+    ties in ``first``'s favour - what one stable newest-first sort of both gives - in O(size + log n)."""
+    if second is None or not len(second):
+        return first[offset : offset + size]
+    n_first, n_second = len(first), len(second)
+    lo, hi = max(0, offset - n_second), min(offset, n_first)
+    while lo < hi:  # the number of ``first`` items among the first ``offset``: smallest m with more(m) false
+        m = (lo + hi) // 2
+        if first[m]["id"]["time"] >= second.time(offset - m - 1):
+            lo = m + 1
+        else:
+            hi = m
+    a, b = lo, offset - lo
+    tail = second[b : b + size]
+    out: list[dict[str, Any]] = []
+    t = 0
+    while len(out) < size and (a < n_first or t < len(tail)):
+        if t >= len(tail) or (a < n_first and first[a]["id"]["time"] >= tail[t]["id"]["time"]):
+            out.append(first[a])
+            a += 1
+        else:
+            out.append(tail[t])
+            t += 1
+    return out
+
+
+def _merged_iter(first: list[dict[str, Any]], second: _Strided | None) -> Iterator[dict[str, Any]]:
+    """All of :func:`_merged_slice`, a thousand at a time."""
+    total = len(first) + (len(second) if second is not None else 0)
+    for offset in range(0, total, 1000):
+        yield from _merged_slice(first, second, offset, 1000)
+
+
+class _BulkActivities:
+    """Reports activities computed from their index: hundreds of thousands in constant memory."""
+
+    def __init__(self, traffic: GoogleLogTraffic, customer_id: str) -> None:
+        self.traffic, self.customer_id = traffic, customer_id
+        self.seed, self.domain = traffic.seed, traffic.domain
+        start, span = _ms_floor(traffic.start), _ms_floor(traffic.end) - _ms_floor(traffic.start)
+        self.times = {
+            "meet": _Timeline(traffic.meet, start, span),
+            "admin": _Timeline(traffic.admin, start, span),
+        }
+        self.kinds = {"meet": _MEET_KINDS, "admin": _ADMIN_KINDS}
+        self.make: dict[str, Callable[[int], dict[str, Any]]] = {"meet": self.meet, "admin": self.admin}
+        self._people: dict[int, tuple[str, str, dict[str, Any]]] = {}
+        self._meetings: dict[int, tuple[str, str, dict[str, Any], str, tuple[dict[str, Any], ...]]] = {}
+
+    def rows(self, application: str, lo_ms: int, hi_ms: int, event_name: str | None) -> _Strided | None:
+        """The generated ``application`` records with ``lo_ms <= time < hi_ms`` (of ``event_name``)."""
+        times = self.times.get(application)
+        if times is None or not times.n:
+            return None
+        kinds = self.kinds[application]
+        residues = [r for r, kind in enumerate(kinds) if event_name in (None, kind)]
+        lo, hi = times.index_at(lo_ms), times.index_at(hi_ms)
+        return _Strided(self.make[application], times, lo, hi, len(kinds), residues)
+
+    # -- people ---------------------------------------------------------------------------------------
+
+    def _person(self, u: int) -> tuple[str, str, dict[str, Any]]:
+        """(e-mail, display name, ``actor``) of generated person ``u`` (cached: a few thousand people)."""
+        found = self._people.get(u)
+        if found is None:
+            nf, nl = len(_BULK_FIRST), len(_BULK_LAST)
+            first, last = _BULK_FIRST[u % nf], _BULK_LAST[(u // nf) % nl]
+            email = f"{first.lower()}.{last.lower()}{u // (nf * nl)}@{self.domain}"
+            found = (email, f"{first} {last}", self._actor(email))
+            self._people[u] = found
+        return found
+
+    def _actor(self, email: str) -> dict[str, Any]:
+        profile = str(10**20 + _mix64(self.seed, int.from_bytes(hashlib.sha256(email.encode()).digest()[:8])) % 10**20)
+        return {"callerType": "USER", "email": email, "profileId": profile}
+
+    def _activity(
+        self, application: str, i: int, h: int, moment: str, actor: dict[str, Any], ip: str, event: dict[str, Any]
+    ) -> dict[str, Any]:
+        sign = "-" if h & 1 else ""
+        return {
+            "kind": "admin#reports#activity",
+            "id": {
+                "time": moment,
+                "uniqueQualifier": f"{sign}{((h >> 8) & 0x7FFFFFFFF) << 24 | i}",
+                "applicationName": application,
+                "customerId": self.customer_id,
+            },
+            "etag": f'"{h:016x}"',
+            "actor": dict(actor),
+            "ipAddress": ip,
+            "events": [event],
+        }
+
+    # -- Meet ------------------------------------------------------------------------------------------
+
+    def _meeting(self, m: int) -> tuple[str, str, dict[str, Any], str, tuple[dict[str, Any], ...]]:
+        """(organizer e-mail, name, actor, staff IP, common parameters) of generated class meeting ``m``."""
+        found = self._meetings.get(m)
+        if found is None:
+            hm = _mix64(self.seed + 1, m)
+            teacher, teacher_name, actor = self._person(hm % 240)
+            letters = "".join(chr(97 + (hm >> (5 * n)) % 26) for n in range(10))
+            common = (
+                {"name": "meeting_code", "value": letters.upper()},
+                {"name": "conference_id", "value": f"{hm:016x}"[:12] + "-" + f"{_mix64(self.seed + 2, m):x}"[:15]},
+                {"name": "organizer_email", "value": teacher},
+                {"name": "product_type", "value": "meet"},
+                {"name": "location_country", "value": "US"},
+            )
+            found = (teacher, teacher_name, actor, f"198.51.100.{hm % 200 + 20}", common)
+            if len(self._meetings) >= 64:
+                self._meetings.clear()
+            self._meetings[m] = found
+        return found
+
+    def meet(self, i: int) -> dict[str, Any]:
+        """Generated Meet activity ``i``: about forty consecutive records share one class meeting.
+
+        Parameters shared by a meeting's records are the same dicts (do not mutate served records)."""
+        h = _mix64(self.seed, i)
+        teacher, teacher_name, organizer, staff_ip, common = self._meeting(i // 40)
+        ms = self.times["meet"].ms(i)
+        moment = _rfc3339_ms(ms)
+        kind = _MEET_KINDS[i % 100]
+        guest = _GUEST_NAMES[(h >> 20) % len(_GUEST_NAMES)]
+        if kind == "call_ended":
+            external = h % 25 == 0
+            email: str | None
+            if external:
+                email, name, ip = None, guest, f"192.0.2.{(h >> 12) % 250 + 2}"
+                actor: dict[str, Any] = {"callerType": "KEY", "key": "HANGOUTS_EXTERNAL_OR_ANONYMOUS"}
+            elif h % 7 == 0:
+                email, name, actor, ip = teacher, teacher_name, organizer, staff_ip
+            else:
+                email, name, actor = self._person(240 + (h >> 8) % 3000)
+                ip = f"203.0.113.{(h >> 12) % 250 + 2}"
+            duration = 60 + (h >> 24) % 3000
+            params = [
+                *common,
+                {"name": "endpoint_id", "value": f"boq_hlane_{h:x}"[:24]},
+                {"name": "device_type", "value": _DEVICES[(h >> 40) % len(_DEVICES)]},
+                {"name": "display_name", "value": name},
+                {"name": "is_external", "boolValue": external},
+            ]
+            if email is not None:
+                params.append({"name": "identifier", "value": email})
+                params.append({"name": "identifier_type", "value": "email_address"})
+            params.append({"name": "ip_address", "value": ip})
+            params.append({"name": "start_timestamp_seconds", "intValue": str(ms // 1000 - duration)})
+            params.append({"name": "duration_seconds", "intValue": str(duration)})
+            params.append({"name": "network_transport_protocol", "value": "udp" if h & 2 else "tcp"})
+            event = {"type": "call", "name": kind, "parameters": params}
+            return self._activity("meet", i, h, moment, actor, ip, event)
+        if kind == "abuse_report_submitted":
+            _, _, actor = self._person(240 + (h >> 8) % 3000)
+            params = [
+                *common,
+                {"name": "action_reason", "value": "harassment"},
+                {"name": "action_description", "value": f"{guest} joined and shouted over the teacher"},
+            ]
+            event = {"type": "call", "name": kind, "parameters": params}
+            return self._activity("meet", i, h, moment, actor, f"203.0.113.{(h >> 12) % 250 + 2}", event)
+        action_time = {"name": "action_time", "value": moment}
+        if kind in ("knocking_accepted", "knocking_denied"):
+            params = [
+                *common,
+                {"name": "target_display_names", "value": guest},
+                {"name": "target_user_count", "intValue": "1"},
+                action_time,
+            ]
+        elif kind == "invitation_sent":
+            invited, _, _ = self._person(240 + (h >> 8) % 3000)
+            params = [*common, {"name": "target_email", "value": invited}, action_time]
+        else:
+            params = [*common, action_time]
+        event = {"type": "conference_action", "name": kind, "parameters": params}
+        return self._activity("meet", i, h, moment, organizer, staff_ip, event)
+
+    # -- the Admin console ---------------------------------------------------------------------------
+
+    def admin(self, j: int) -> dict[str, Any]:
+        """Generated Admin console activity ``j``: a Meet setting created, changed or deleted."""
+        h = _mix64(self.seed + 3, j)
+        name = _ADMIN_KINDS[j % len(_ADMIN_KINDS)]
+        email = f"{('it.admin', 'security.admin', 'helpdesk')[h % 3]}@{self.domain}"
+        # a join restriction weakened or restored; an incoming-call restriction created or deleted
+        setting = JOIN_SETTING if name == "CHANGE_APPLICATION_SETTING" else CALLER_SETTING
+        old, new = ("LOGGED_IN", "ALL") if h & 4 else ("ALL", "LOGGED_IN")
+        if setting == CALLER_SETTING:
+            old = new = "ALL"
+        params: list[dict[str, Any]] = [
+            {"name": "APPLICATION_NAME", "value": "Google Meet"},
+            {"name": "SETTING_NAME", "value": setting},
+        ]
+        if name != "CREATE_APPLICATION_SETTING":
+            params.append({"name": "OLD_VALUE", "value": old})
+        if name != "DELETE_APPLICATION_SETTING":
+            params.append({"name": "NEW_VALUE", "value": new})
+        if (h >> 8) % 5 == 0:
+            params.append({"name": "GROUP_EMAIL", "value": f"class-{(h >> 12) % 400}@{self.domain}"})
+        else:
+            params.append({"name": "ORG_UNIT_NAME", "value": _ORG_UNITS[(h >> 12) % 3]})
+        event = {"type": "APPLICATION_SETTINGS", "name": name, "parameters": params}
+        moment = _rfc3339_ms(self.times["admin"].ms(j))
+        return self._activity("admin", j, h, moment, self._actor(email), f"198.51.100.{(h >> 16) % 200 + 20}", event)
+
+
 def _seed(fake: Any, district: District) -> None:
     seed_district(fake, district)
     fake.enable_sandbox_logs(district)
@@ -2106,9 +2582,11 @@ SANDBOX = SandboxPlatform(
 )
 
 __all__ = [
+    "MAX_GENERATED",
     "SANDBOX",
     "SANDBOX_SERVICE_ACCOUNT",
     "FakeGoogle",
+    "GoogleLogTraffic",
     "audit_code",
     "class_event",
     "discovery",

@@ -27,8 +27,12 @@ Identity: every ``events[]`` entry of an activity is one event, identified by Go
 ``id.customerId``, ``id.applicationName``, ``id.time``, ``id.uniqueQualifier`` and the entry's
 index and name, so a re-read never stores a second copy.
 
-Paging: ``maxResults`` 1000, ``pageToken``/``nextPageToken`` through the adapter
-(:meth:`GoogleProvider.iter_activity_pages`). The cursor saved after each page holds the token and
+Paging: ``maxResults`` 1000, ``pageToken``/``nextPageToken`` (:func:`activity_pages`: the requests of
+:meth:`GoogleProvider.iter_activity_pages`, each counted against the rate-limit bucket its parameters
+call for - ``reports`` for ``meet``, ``reports_filtered`` for ``admin``'s ``eventName`` series, see
+:mod:`confkit.providers.google.limits`). Pages carry :class:`~confkit.logs.stream.VendorRecord` objects
+(:func:`meet_records`, :func:`setting_records`) normalized when read by :data:`NORMALIZERS`; both
+streams redact with :data:`RAW_REDACTORS`. The cursor saved after each page holds the token and
 the exact ``startTime``/``endTime`` it was issued for; a token Google refuses (400) restarts the
 window (:class:`~confkit.logs.stream.CursorExpiredError`). Whether Reports page tokens expire is not
 documented.
@@ -40,21 +44,31 @@ import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from hashlib import sha256
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from confkit.errors import InvalidRequestError
+from googleapiclient.errors import HttpError
+
+from confkit.errors import APIError, InvalidRequestError, PaginationLoopError, UnavailableError
 from confkit.logs.model import Category, Outcome, event_id, format_time, new_event, vendor_time
 from confkit.logs.stream import (
     BaseLogStream,
     CursorExpiredError,
     LogPage,
     LogStream,
+    Normalizer,
+    RawRedactor,
     Resume,
+    VendorRecord,
     Window,
     align_up,
 )
+from confkit.providers.google.limits import reports_bucket
+from confkit.providers.google.mapping import format_time as rfc3339_seconds
 from confkit.providers.google.mapping import normalize_meeting_code
+from confkit.providers.google.scopes import CALLS
+from confkit.providers.google.transport import HttpCoreAdapter, service
 
 if TYPE_CHECKING:
     from confkit.logs.redact import Redactor
@@ -75,8 +89,8 @@ SETTING_EVENTS = ("CREATE_APPLICATION_SETTING", "CHANGE_APPLICATION_SETTING", "D
 #: Whose actors Google marks as external or not signed in (Elastic's Meet fixtures).
 EXTERNAL_KEY = "HANGOUTS_EXTERNAL_OR_ANONYMOUS"
 #: Google's records keep personal data in ``parameters[]`` by *name*, which key-based redaction cannot
-#: reach: collection redacts with :meth:`GoogleStream.redact_raw`; export-time ``--redact`` falls back
-#: to the whole-record redaction of every e-mail and IP address (no stream listed here).
+#: reach: both streams redact with :func:`redact_activity` (:data:`RAW_REDACTORS`, at collection and at
+#: export), so no stream is listed here.
 PII_KEYS: Mapping[str, Mapping[str, str]] = MappingProxyType({})
 #: Personal data in event parameters, by parameter name (``identifier`` depends on ``identifier_type``).
 PARAMETER_PII: Mapping[str, str] = MappingProxyType(
@@ -442,6 +456,126 @@ def setting_events(activity: Mapping[str, Any], tenant: str, name: str | None = 
     ]
 
 
+# -- vendor records (stored as they came, normalized when read) ------------------------------------------
+#
+# The streams hand the collector :class:`~confkit.logs.stream.VendorRecord` objects: the event's id,
+# stored time, category and action, computed without building the event, and the untouched activity
+# (``raw``, the event's ``raw`` exactly as :func:`meet_event` / :func:`setting_event` give it). An
+# activity can hold several ``events[]`` entries, each its own event: ``context`` is ``{"index": i}``
+# for an entry other than the first (``None`` for the first), and the normalizer rebuilds that entry.
+
+_TIME_DIGITS = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
+_valid_dates: dict[str, bool] = {}
+
+
+def _fast_time(raw_time: Any) -> tuple[str | None, str | None]:
+    """(stored time, the time the id hashes) of ``id.time`` as :func:`_identity` computes them, with a
+    fast path for Google's ``2026-01-05T12:00:00.123Z`` form."""
+    if raw_time.__class__ is str and len(raw_time) == 24 and _TIME_DIGITS.fullmatch(raw_time):
+        day = raw_time[:10]
+        valid = _valid_dates.get(day)
+        if valid is None:
+            try:
+                datetime.strptime(day, "%Y-%m-%d")
+                valid = True
+            except ValueError:
+                valid = False
+            if len(_valid_dates) < 4096:
+                _valid_dates[day] = valid
+        if valid and raw_time[11:13] <= "23" and raw_time[14:16] <= "59" and raw_time[17:19] <= "59":
+            stored = raw_time[:23] + "000Z"
+            return stored, stored
+    time = vendor_time(raw_time)
+    return time, time or (raw_time if isinstance(raw_time, str) else None)
+
+
+def _part(value: Any) -> str:
+    return "" if value is None else value if value.__class__ is str else str(value)
+
+
+def _records(
+    activity: Mapping[str, Any], stream: str, keep: Any = None
+) -> Iterator[tuple[int, dict[str, Any], str, str, str]]:
+    """(index, entry, name, id, stored time) of the ``events[]`` entries of ``activity`` that ``keep``
+    accepts (all when ``None``); ids exactly as :func:`_identity` / :func:`~confkit.logs.model.event_id`."""
+    items = activity.get("events")
+    if items.__class__ is not list:
+        return
+    ident = activity.get("id")
+    if not isinstance(ident, dict):
+        ident = {}
+    time, key_time = _fast_time(ident.get("time"))
+    c, a, t, u = (
+        _part(ident.get("customerId")),
+        _part(ident.get("applicationName")),
+        _part(key_time),
+        _part(ident.get("uniqueQualifier")),
+    )
+    prefix = f"6:google{len(stream)}:{stream}{len(c)}:{c}{len(a)}:{a}{len(t)}:{t}{len(u)}:{u}"
+    stored = time or EPOCH_TIME
+    for i, entry in enumerate(items):
+        if not isinstance(entry, dict):
+            continue
+        if keep is not None and not keep(entry):
+            continue
+        name = str(entry.get("name") or "")
+        index = str(i)
+        text = f"{prefix}{len(index)}:{index}{len(name)}:{name}"
+        yield i, entry, name, sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32], stored
+
+
+def _context(index: int) -> dict[str, Any] | None:
+    return None if index == 0 else {"index": index}
+
+
+def meet_records(activity: dict[str, Any]) -> list[VendorRecord]:
+    """:func:`meet_events` as :class:`~confkit.logs.stream.VendorRecord` objects (normalized when read)."""
+    out: list[VendorRecord] = []
+    for i, _, name, eid, time in _records(activity, "meet"):
+        found = MEET_ACTIONS.get(name)
+        category, action = found if found is not None else (_MEETING, f"meeting.{_slug(name) or 'event'}")
+        out.append(VendorRecord(eid, time, str(category), action, activity, _context(i)))
+    return out
+
+
+def setting_records(activity: dict[str, Any], name: str | None = None) -> list[VendorRecord]:
+    """:func:`setting_events` as :class:`~confkit.logs.stream.VendorRecord` objects (normalized when read)."""
+
+    def keep(entry: dict[str, Any]) -> bool:
+        return (name is None or entry.get("name") == name) and is_meet_setting(entry)
+
+    return [
+        VendorRecord(
+            eid,
+            time,
+            str(Category.SETTING_CHANGE),
+            SETTING_ACTIONS.get(entry_name, f"setting.{_slug(entry_name) or 'change'}"),
+            activity,
+            _context(i),
+        )
+        for i, _, entry_name, eid, time in _records(activity, "admin", keep)
+    ]
+
+
+def _entry(raw: dict[str, Any], context: dict[str, Any] | None) -> tuple[int, dict[str, Any]]:
+    index = int((context or {}).get("index", 0))
+    return index, raw["events"][index]
+
+
+def _normal_meet(raw: dict[str, Any], context: dict[str, Any] | None, tenant: str, time: str) -> dict[str, Any]:
+    index, entry = _entry(raw, context)
+    return meet_event(raw, index, entry, tenant)
+
+
+def _normal_setting(raw: dict[str, Any], context: dict[str, Any] | None, tenant: str, time: str) -> dict[str, Any]:
+    index, entry = _entry(raw, context)
+    return setting_event(raw, index, entry, tenant)
+
+
+#: How stored vendor records of each stream become events (``confkit.logs.stream.normalizer``).
+NORMALIZERS: Mapping[str, Normalizer] = MappingProxyType({"meet": _normal_meet, "admin": _normal_setting})
+
+
 # -- redaction of Google's records ----------------------------------------------------------------------
 
 
@@ -504,6 +638,11 @@ def _redact_param(param: Any, redactor: Redactor, identifier_kind: str) -> Any:
     return out
 
 
+#: How each stream's stored records are redacted (collection: ``GoogleStream.redact_raw``; export-time
+#: ``--redact``: :func:`confkit.logs.stream.raw_redaction`): by parameter name, see :func:`redact_activity`.
+RAW_REDACTORS: Mapping[str, RawRedactor] = MappingProxyType({"meet": redact_activity, "admin": redact_activity})
+
+
 # -- cursors ---------------------------------------------------------------------------------------------
 
 
@@ -553,7 +692,7 @@ class GoogleStream(BaseLogStream):
         return align_up(now - RETENTION + RETENTION_MARGIN, self.align)
 
     def redact_raw(self, raw: Any, redactor: Redactor) -> Any:
-        return redact_activity(raw, redactor)
+        return RAW_REDACTORS[self.name](raw, redactor)
 
     def _bounds(self, window: Window) -> tuple[str, str] | None:
         """``startTime``/``endTime`` of a fresh read of ``window`` (``None``: nothing to read yet)."""
@@ -581,7 +720,8 @@ class GoogleStream(BaseLogStream):
     ) -> Iterator[tuple[list[dict[str, Any]], str | None]]:
         """(activities, next token) per page of one ``activities.list`` series, from ``token``."""
         sent = token
-        pages = self.google.iter_activity_pages(
+        pages = activity_pages(
+            self.google,
             self.application,
             start_time=_parse(start),
             end_time=_parse(end),
@@ -603,8 +743,71 @@ class GoogleStream(BaseLogStream):
                     status=exc.status,
                     vendor_code=exc.vendor_code,
                 ) from exc
-            sent = page.next_cursor
-            yield page.items, page.next_cursor
+            sent = page[1]
+            yield page
+
+
+def activity_pages(
+    google: GoogleProvider,
+    application: str,
+    *,
+    start_time: datetime | None = None,
+    end_time: datetime | None = None,
+    event_name: str | None = None,
+    page_size: int | None = None,
+    page_token: str | None = None,
+) -> Iterator[tuple[list[dict[str, Any]], str | None]]:
+    """Reports ``activities.list`` of ``application`` for all users as the admin, page by page from
+    ``page_token``: (the activities as Google sent them, ``nextPageToken``).
+
+    What :meth:`GoogleProvider.iter_activity_pages` does, but each request counts against the bucket its
+    parameters call for (:func:`~confkit.providers.google.limits.reports_bucket`: ``reports`` unfiltered,
+    ``reports_filtered`` with ``eventName``); the provider's ``_execute`` picks a bucket by method only."""
+    method = "reports.activities.list"
+    size = min(page_size or PAGE_SIZE, PAGE_SIZE)
+    start = rfc3339_seconds(start_time) if start_time is not None else None
+    end = rfc3339_seconds(end_time) if end_time is not None else None
+    bucket = reports_bucket({"userKey": "all", "eventName": event_name})
+    adapter = HttpCoreAdapter(google._core(google.settings.admin_email, CALLS[method].scope_urls), bucket=bucket)
+    seen: set[str] = set()
+    token = page_token or None
+    while True:
+        request = (
+            service("reports")
+            .activities()
+            .list(
+                userKey="all",
+                applicationName=application,
+                startTime=start,
+                endTime=end,
+                eventName=event_name,
+                maxResults=size,
+                pageToken=token,
+            )
+        )
+        try:
+            data = request.execute(http=adapter, num_retries=0) or {}
+        except HttpError as exc:  # only a 3xx can get here: HttpCore raises for every status >= 400
+            raise APIError(
+                f"{method} answered HTTP {exc.status_code}, which confkit does not follow",
+                provider=PROVIDER,
+                status=exc.status_code,
+            ) from None
+        except ValueError:
+            raise UnavailableError(f"{method} returned a body that is not JSON", provider=PROVIDER) from None
+        items = data.get("items") if isinstance(data, dict) else None
+        found = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+        nxt = (data.get("nextPageToken") if isinstance(data, dict) else None) or None
+        yield found, nxt
+        if nxt is None:
+            return
+        if nxt in seen or nxt == token:
+            raise PaginationLoopError(
+                f"the Reports API repeated a page token of {application} activities; stopping instead of looping",
+                provider=PROVIDER,
+            )
+        seen.add(nxt)
+        token = nxt
 
 
 class MeetStream(GoogleStream):
@@ -629,8 +832,8 @@ class MeetStream(GoogleStream):
                 return
             (start, end), token = bounds, None
         for items, nxt in self._series(start, end, token):
-            events = [e for activity in items for e in meet_events(activity, self.tenant)]
-            yield LogPage(events, encode_cursor(start, end, nxt) if nxt else None)
+            records = [r for activity in items for r in meet_records(activity)]
+            yield LogPage((), encode_cursor(start, end, nxt) if nxt else None, records=records)
 
 
 class AdminSettingStream(GoogleStream):
@@ -666,13 +869,15 @@ class AdminSettingStream(GoogleStream):
         for position, name in enumerate(todo):
             following = todo[position + 1] if position + 1 < len(todo) else None
             for items, nxt in self._series(start, end, token if name == current else None, name):
-                events = [e for activity in items for e in setting_events(activity, self.tenant, name)]
+                records = [r for activity in items for r in setting_records(activity, name)]
                 if nxt is not None:
-                    yield LogPage(events, encode_cursor(start, end, nxt, name))
+                    yield LogPage((), encode_cursor(start, end, nxt, name), records=records)
                 elif following is not None:
-                    yield LogPage(events, encode_cursor(start, end, None, following), completes=[f"event:{name}"])
+                    yield LogPage(
+                        (), encode_cursor(start, end, None, following), completes=[f"event:{name}"], records=records
+                    )
                 else:
-                    yield LogPage(events, None, completes=[f"event:{name}"])
+                    yield LogPage((), None, completes=[f"event:{name}"], records=records)
 
 
 def _rfc3339(moment: datetime) -> str:
@@ -690,13 +895,16 @@ def log_streams(provider: GoogleProvider) -> list[LogStream]:
 
 __all__ = [
     "MEET_ACTIONS",
+    "NORMALIZERS",
     "OVERLAP",
     "PARAMETER_PII",
     "PII_KEYS",
+    "RAW_REDACTORS",
     "SETTING_EVENTS",
     "AdminSettingStream",
     "GoogleStream",
     "MeetStream",
+    "activity_pages",
     "decode_cursor",
     "encode_cursor",
     "int64",
@@ -705,11 +913,13 @@ __all__ = [
     "meet_actor",
     "meet_event",
     "meet_events",
+    "meet_records",
     "meeting_code",
     "parameter_value",
     "parameters",
     "redact_activity",
     "setting_event",
     "setting_events",
+    "setting_records",
     "tenant_of",
 ]
