@@ -1145,3 +1145,18 @@ def test_the_meet_stream_counts_against_the_unfiltered_bucket_and_admin_against_
     for bucket, request in zip(acquired, sent, strict=True):
         assert bucket == (REPORTS_FILTERED if "eventName" in request.url.params else REPORTS)
     assert set(acquired) == {REPORTS, REPORTS_FILTERED}
+
+
+def test_the_provider_s_own_reports_calls_pick_the_bucket_by_their_query(fake: FakeGoogle, clock: FakeClock) -> None:
+    acquired: list[str] = []
+    provider = google(fake, clock)
+
+    class Spy:
+        def acquire(self, bucket: str) -> float:
+            acquired.append(bucket)
+            return 0.0
+
+    provider.limiter = Spy()  # type: ignore[assignment]
+    list(provider.iter_meet_audit_pages(start_time=START - timedelta(days=2)))
+    list(provider.iter_meet_audit_pages(start_time=START - timedelta(days=2), event_name="call_ended"))
+    assert acquired and acquired[0] == REPORTS and acquired[-1] == REPORTS_FILTERED
