@@ -270,6 +270,8 @@ class Floor:
     def __init__(self, servers: Servers, now: datetime) -> None:
         self.servers, self.now = servers, now
         self.counts: dict[str, int] = {}
+        self.finished: dict[str, float] = {}
+        self.started = 0.0
         self.requests = 0
         self.lock = threading.Lock()
 
@@ -283,18 +285,24 @@ class Floor:
         jobs += self.zoom()
         jobs += self.webex()
         jobs += self.google()
-        return [threading.Thread(target=job, name=name) for name, job in jobs]
+        def timed(name: str, job: Callable[[], None]) -> Callable[[], None]:
+            def run() -> None:
+                job()
+                self.finished[name] = time.perf_counter() - self.started
+            return run
+
+        return [threading.Thread(target=timed(name, job), name=name) for name, job in jobs]
 
     def run(self) -> dict[str, Any]:
         threads = self.threads()  # tokens and plans before the clock starts, like the collector's setup
-        started = time.perf_counter()
+        started = self.started = time.perf_counter()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - started
         return {"elapsed": elapsed, "events": sum(self.counts.values()), "requests": self.requests,
-                "per_stream": dict(self.counts)}  # fmt: skip
+                "per_stream": dict(self.counts), "finished": dict(self.finished)}  # fmt: skip
 
     # Zoom: /report/activities and /report/operationlogs per window; participants of every past meeting
     # of every active host.
@@ -648,6 +656,7 @@ def main() -> None:
         print(f"\nfloor (hand-written httpx loops, same pages): {fl['events']:,} events, {fl['requests']:,} requests "
               f"in {fl['elapsed']:.1f}s = {fl['events'] / fl['elapsed']:,.0f} events/s "
               f"(servers' CPU {floor_server_cpu:.1f}s)")  # fmt: skip
+        print("  per stream (finished after): " + ", ".join(f"{k} {v:.1f}s" for k, v in fl["finished"].items()))
         db = workdir / "unlimited.db"
         cpu0 = servers.cpu()
         col = run_collector(servers, db, limited=False)

@@ -134,3 +134,67 @@ def test_export_into_a_pipe_that_closes_early_ends_quietly(tmp_path: Path) -> No
     assert first.startswith(b"{")
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
     assert export.returncode == 0, stderr
+
+
+# -- windows fetched ahead across window boundaries ------------------------------------------------------------
+
+
+class Daily(BaseLogStream):
+    """One-day windows of one page each (like Google's Meet log), with a scripted failure."""
+
+    provider = "zoom"
+    tenant = TENANT
+    name = "daily"
+    description = "one page a day"
+    categories = (Category.AUTHENTICATION,)
+    max_span = timedelta(days=1)
+    retention = timedelta(days=10)
+
+    def __init__(self, fail_on: dict[int, int] | None = None) -> None:
+        self.fail_on = dict(fail_on or {})  # day ordinal -> how many times its first fetch fails
+        self.fetched: list[tuple[str, int]] = []  # ("fetch", day) as the stream is asked
+
+    def pages(self, window: Window, resume: Resume) -> Iterator[LogPage]:
+        from confkit.errors import UnavailableError
+        from confkit.logs.model import event_id, format_time, new_event
+
+        day = window.start.toordinal()
+        self.fetched.append(("fetch", day))
+        if self.fail_on.get(day, 0) > 0:
+            self.fail_on[day] -= 1
+            raise UnavailableError("503 from the vendor", provider="zoom", status=503)
+        events = [
+            new_event(id=event_id("zoom", "daily", day, n), time=format_time(window.start + timedelta(hours=n)),
+                      provider="zoom", tenant=TENANT, stream="daily", category=Category.AUTHENTICATION,
+                      action="sign_in", raw={"day": day, "n": n})
+            for n in range(3)
+        ]
+        yield LogPage(events, None)
+
+
+def test_windows_are_fetched_ahead_and_a_failing_later_window_is_retried_in_order() -> None:
+    clock = FakeClock(START)
+    probe = Daily()
+    days = [w.start.toordinal() for w in probe.windows(probe.earliest(START), START)]
+    stream = Daily(fail_on={days[4]: 2})
+    store = LogStore.memory()
+    order: list[tuple[str, int]] = []
+    stream.fetched = order
+
+    def on_progress(p: Any) -> None:
+        if p.windows_done and ("done", p.windows_done) not in order:
+            order.append(("done", p.windows_done))
+
+    report = Collector(store, clock=clock, on_progress=on_progress).run([stream])
+
+    assert report.ok and report.events_new == 3 * len(days)
+    assert report.streams[0].retries == 2
+    first_done = order.index(("done", 1))
+    assert ("fetch", days[1]) in order[:first_done]  # day 2 was asked for before day 1 was committed
+    # every window was completed in order, the failing one after two retries, nothing twice
+    assert [n for kind, n in order if kind == "done"] == list(range(1, len(days) + 1))
+    from confkit.logs import read
+
+    assert sorted(e.raw["day"] for e in read(store)) == sorted(d for d in days for _ in range(3))
+    row = next(r for r in status(store) if r.key.stream == "daily").checkpoint
+    assert row is not None and row.window is None and row.done_until is not None

@@ -168,6 +168,70 @@ class Prefetch(Generic[T]):
         self._thread.join(timeout=30)
 
 
+class _WindowFeed:
+    """The pages of consecutive fresh windows of one stream, fetched ahead across window boundaries.
+
+    With windows of one day (Google's Meet log, Webex participants) most windows are one page: read
+    window by window, every window would wait for a full round trip after the last commit. Here one
+    background fetcher reads window after window, at most ``depth`` pages ahead of the commits, and
+    :meth:`pages` hands each window its own pages in order. Commits, checkpoints and ``done_until``
+    are exactly as before: a window's pages are committed, and the window completed, before the next
+    window's first page is. An error ends the feed (``broken``); the collector then retries that
+    window the usual way (from its committed cursor) and starts a new feed after it. ``created`` is
+    no later than any request of the feed: the ``started_at`` of its windows.
+    """
+
+    def __init__(self, stream: LogStream, windows: Sequence[Window], first: int, depth: int, created: datetime,
+                 name: str) -> None:
+        self.created = created
+        self.broken = False
+        self._prefetch: Prefetch[tuple[int, LogPage | BaseException]] = Prefetch(
+            self._source(stream, windows, first), depth, name
+        )
+        self._items = iter(self._prefetch)
+        self._held: tuple[int, LogPage | BaseException] | None = None
+
+    @staticmethod
+    def _source(stream: LogStream, windows: Sequence[Window],
+                first: int) -> Iterator[tuple[int, LogPage | BaseException]]:
+        for index in range(first, len(windows)):
+            pages = stream.pages(windows[index], Resume())
+            try:
+                for page in pages:
+                    yield index, page
+            except Exception as exc:  # handed to that window's reader, in order; the feed ends here
+                yield index, exc
+                return
+            finally:
+                close = getattr(pages, "close", None)
+                if callable(close):
+                    close()
+
+    def pages(self, index: int) -> Iterator[LogPage]:
+        """The pages of window ``index`` (raises its error). Pages left over from earlier windows (after
+        their last page) are dropped, as reading window by window would."""
+        while True:
+            item: tuple[int, LogPage | BaseException] | None = self._held
+            self._held = None
+            if item is None:
+                item = next(self._items, None)
+            if item is None:
+                return
+            at, value = item
+            if at < index:
+                continue
+            if at > index:
+                self._held = item
+                return
+            if isinstance(value, BaseException):
+                self.broken = True
+                raise value
+            yield value
+
+    def close(self) -> None:
+        self._prefetch.close()
+
+
 TRANSIENT = (UnavailableError, TransportError)
 
 
@@ -346,11 +410,23 @@ class Collector:
         windows = stream.windows(start, end) if start < end else []
         progress.windows_total += len(windows)
         self._emit(progress)
-        for window in windows:
-            self._window(
-                stream, progress, window, started_at=self.clock.now(), resume=None, redactor=redactor,
-                on_events=on_events,
-            )
+        feed: _WindowFeed | None = None
+        try:
+            for index, window in enumerate(windows):
+                if feed is None and self.prefetch:
+                    feed = _WindowFeed(stream, windows, index, self.prefetch, self.clock.now(),
+                                       f"confkit-logs-{key.stream}")
+                self._window(
+                    stream, progress, window, started_at=feed.created if feed is not None else self.clock.now(),
+                    resume=None, redactor=redactor, on_events=on_events,
+                    feed=feed.pages(index) if feed is not None else None,
+                )
+                if feed is not None and feed.broken:
+                    feed.close()
+                    feed = None
+        finally:
+            if feed is not None:
+                feed.close()
 
     def _window(
         self,
@@ -362,7 +438,9 @@ class Collector:
         resume: Resume | None,
         redactor: Redactor | None,
         on_events: EventSink | None,
+        feed: Iterator[LogPage] | None = None,
     ) -> None:
+        """Read ``window`` to its end; ``feed``: its pages already being fetched (first attempt only)."""
         key = progress.key
         if self._stop.is_set():
             raise _Stopped
@@ -375,8 +453,9 @@ class Collector:
         attempts = 0
         restarts = 0
         while True:
+            source, feed = feed, None  # a retry reads from the committed cursor, not from the feed
             try:
-                if self._read(stream, progress, window, resume, finish_at, redactor, on_events):
+                if self._read(stream, progress, window, resume, finish_at, redactor, on_events, source):
                     break
                 # Stopped inside the window: the cursor is committed, the next run resumes here.
                 raise _Stopped
@@ -420,11 +499,18 @@ class Collector:
         finish_at: datetime,
         redactor: Redactor | None,
         on_events: EventSink | None,
+        fed: Iterator[LogPage] | None = None,
     ) -> bool:
-        """Read the window's pages from ``resume``; True when the window was completed."""
+        """Read the window's pages from ``resume`` (or ``fed``, pages fetched ahead); True when the
+        window was completed."""
         key = progress.key
-        source: Iterator[LogPage] = stream.pages(window, resume)
-        fetcher = Prefetch(source, self.prefetch, f"confkit-logs-{key.stream}") if self.prefetch else None
+        fetcher: Prefetch[LogPage] | None = None
+        if fed is not None:
+            source: Iterator[LogPage] = fed
+        else:
+            source = stream.pages(window, resume)
+            if self.prefetch:
+                fetcher = Prefetch(source, self.prefetch, f"confkit-logs-{key.stream}")
         try:
             for page in fetcher if fetcher is not None else source:
                 last = page.cursor is None
