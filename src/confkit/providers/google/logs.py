@@ -68,7 +68,7 @@ from confkit.providers.google.limits import reports_bucket
 from confkit.providers.google.mapping import format_time as rfc3339_seconds
 from confkit.providers.google.mapping import normalize_meeting_code
 from confkit.providers.google.scopes import CALLS
-from confkit.providers.google.transport import HttpCoreAdapter, service
+from confkit.providers.google.transport import HttpCoreAdapter, reports_activities
 
 if TYPE_CHECKING:
     from confkit.logs.redact import Redactor
@@ -773,8 +773,7 @@ def activity_pages(
     token = page_token or None
     while True:
         request = (
-            service("reports")
-            .activities()
+            reports_activities()
             .list(
                 userKey="all",
                 applicationName=application,

@@ -53,7 +53,7 @@ from confkit.providers.google.errors import PROVIDER, map_error, map_token_error
 from confkit.providers.google.limits import bucket_for, rates_for
 from confkit.providers.google.mapping import SPACE_CONFIG_OPTION, MeetAuditEvent, MeetingRef
 from confkit.providers.google.scopes import CALLS
-from confkit.providers.google.transport import HttpCoreAdapter, service
+from confkit.providers.google.transport import HttpCoreAdapter, reports_activities, service
 from confkit.providers.google.wire import Events, ListPoliciesResponse, OrgUnits, Users
 
 MAX_USERS_PAGE = 500
@@ -495,7 +495,7 @@ def _policies() -> Any:
 
 
 def _activities() -> Any:
-    return service("reports").activities()
+    return reports_activities()
 
 
 def _organises(event: dict[str, Any], email: str) -> bool:

@@ -18,6 +18,7 @@ into correct URLs, query strings and JSON bodies, and decoding the answers - and
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Mapping
@@ -81,6 +82,13 @@ def service(api: str) -> Any:
                         model=_FastJsonModel())
             _services[api] = svc
         return svc
+
+
+@functools.cache
+def reports_activities() -> Any:
+    """The Reports ``activities`` resource, made once: each ``activities()`` call builds its methods again
+    from the discovery document (about a millisecond), and a request built from it keeps no state in it."""
+    return service("reports").activities()
 
 
 class HttpCoreAdapter:
