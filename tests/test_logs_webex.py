@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
+import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,12 +16,15 @@ from typing import Any
 import httpx
 import pytest
 
+from confkit.errors import PermissionDeniedError
 from confkit.http.clock import FakeClock
 from confkit.logs import LogEvent, LogStore, export, fetch, read
 from confkit.logs.engine import Collector
 from confkit.logs.export import ocsf_missing, to_ocsf
 from confkit.logs.store import StreamKey
+from confkit.logs.stream import LogPage, Resume, Window
 from confkit.providers.webex import WebexProvider
+from confkit.providers.webex import logs as webex_logs
 from confkit.providers.webex.logs import (
     PII_KEYS,
     ParticipantStream,
@@ -1026,3 +1032,269 @@ def test_the_sandbox_district_has_realistic_webex_log_traffic(clock: FakeClock) 
     again = Sandbox.create(clock=clock, only=["webex"])
     report = Collector(store, clock=clock).run(again.connect("webex").log_streams())
     assert report.ok and report.events_new == 0
+
+
+# -- the participants stream reads several instances at once --------------------------------------------------
+
+DAY = Window(START.replace(hour=0, minute=0) - timedelta(days=3), START.replace(hour=0, minute=0) - timedelta(days=2))
+
+
+def participant_streams(provider: WebexProvider, readers: int, **settings: int) -> list[ParticipantStream]:
+    """The participants stream of ``provider``, reading ``readers`` instances at once (and ``settings``)."""
+    streams = [s for s in provider.log_streams() if isinstance(s, ParticipantStream)]
+    for stream in streams:
+        stream.readers = readers
+        for name, value in settings.items():
+            setattr(stream, name, value)
+    return streams
+
+
+class Watched(httpx.BaseTransport):
+    """Passes requests to the fake; counts the participant reads in flight (each held ``delay`` seconds of
+    real time), records the instances listed, in order, and fails the participants of ``fail`` (an
+    instance id) with a 403."""
+
+    def __init__(self, fake: FakeWebex, *, delay: float = 0.0, fail: str | None = None) -> None:
+        self.fake, self.delay, self.fail = fake, delay, fail
+        self.lock = threading.Lock()
+        self.in_flight = self.most = self.participant_reads = 0
+        self.listed: list[str] = []
+        self.read: list[str] = []  # instance ids, in the order their first participants request began
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if not path.endswith("/meetingParticipants"):
+            response = self.fake.handle_request(request)
+            if path.endswith("/meetings") and response.status_code == 200:
+                response.read()
+                with self.lock:
+                    self.listed += [m["id"] for m in response.json()["items"]]
+            return response
+        meeting = request.url.params["meetingId"]
+        with self.lock:
+            self.in_flight += 1
+            self.most = max(self.most, self.in_flight)
+            self.participant_reads += 1
+            if meeting not in self.read:
+                self.read.append(meeting)
+        try:
+            time.sleep(self.delay)
+            if meeting == self.fail:
+                return httpx.Response(403, json={"message": "no", "trackingId": "T"}, request=request)
+            return self.fake.handle_request(request)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+
+def classes(clock: FakeClock, count: int = 30, sizes: tuple[int, ...] = (7, 23, 40)) -> FakeWebex:
+    """An org with ``count`` classes on the day of :data:`DAY` (sizes taking turns, joining seconds apart):
+    the admin hosts; students (their domain found by looking the first one up) and outsiders join."""
+    fake = FakeWebex(clock=clock, site_url="district.webex.com", org_name="District")
+    fake.add_person(ADMIN, "IT", "Admin", admin=True)
+    fake.add_person("p0.0@students.district.example", "P", "0", host=False)
+    for n in range(count):
+        start = DAY.start + timedelta(hours=1, minutes=20 * n)
+        people = [{"email": ADMIN}] + [
+            {"email": f"p{n}.{k}@{'other.example' if k % 4 else 'students.district.example'}",
+             "joinedTime": (start + timedelta(seconds=7 * k + 1)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+            for k in range(sizes[n % len(sizes)] - 1)
+        ]  # fmt: skip
+        fake.add_ended_meeting(ADMIN, start=start, participants=people, key=n)
+    return fake
+
+
+def window_pages(stream: ParticipantStream, resume: Resume = Resume()) -> tuple[list[LogPage], BaseException | None]:
+    pages: list[LogPage] = []
+    try:
+        for page in stream.pages(DAY, resume):
+            pages.append(page)
+    except Exception as exc:  # the pages handed on before it, then the error
+        return pages, exc
+    return pages, None
+
+
+def shape(pages: list[LogPage]) -> list[tuple[str | None, list[str], list[str]]]:
+    return [(p.cursor, list(p.completes), [r.id for r in p.records]) for p in pages]
+
+
+def window_ids(fake: FakeWebex) -> set[str]:
+    return {participant_event(x["participant"], fake.org_id, meeting_context(x["meeting"]))["id"]
+            for x in fake.log_records("participants")}  # fmt: skip
+
+
+def test_the_participants_stream_reads_four_instances_at_once_by_default() -> None:
+    assert ParticipantStream.readers == 4
+
+
+@pytest.mark.parametrize("readers", [2, 4, 7])
+def test_instances_are_read_at_once_and_hand_on_exactly_the_pages_of_one_at_a_time(
+    clock: FakeClock, readers: int
+) -> None:
+    fake = classes(clock)
+    settings = {"meetings_max": 4, "participants_max": 10}  # listing pages of 4, participant pages of 10
+    one = Watched(fake, delay=0.002)
+    alone, error = window_pages(participant_streams(webex(fake, clock, one), 1, **settings)[0])
+    assert error is None and one.most == 1
+    before = len(fake.requests)
+    many = Watched(fake, delay=0.02)
+    together, error = window_pages(participant_streams(webex(fake, clock, many), readers, **settings)[0])
+    assert error is None
+    assert 1 < many.most <= readers  # read at once, never more than `readers`
+    # The same pages - records, units completed, cursors - as reading one instance after another ...
+    assert shape(together) == shape(alone)
+    assert [p.records for p in together] == [p.records for p in alone]  # ``external`` too
+    assert len(together) >= 3 and {r.id for p in together for r in p.records} == window_ids(fake)
+
+    # ... from the same requests.
+    def sent(requests: list[httpx.Request]) -> list[tuple[str, list[tuple[str, str]]]]:
+        return sorted((r.url.path, sorted(r.url.params.multi_items())) for r in requests
+                      if not r.url.path.endswith(("/access_token", "/people/me")))  # fmt: skip
+
+    first = [r for r in fake.requests[:before] if r.url.path.endswith(("/meetings", "/meetingParticipants", "/people"))]
+    assert sent(fake.requests[before:]) == sent(first)
+    assert many.listed == one.listed and len(one.listed) == 30
+
+
+def test_many_generated_classes_read_at_once_are_stored_exactly(clock: FakeClock) -> None:
+    fake = FakeWebex(clock=clock, site_url="district.webex.com", org_name="District")
+    fake.add_person(ADMIN, "IT", "Admin", admin=True)
+    end = START - timedelta(hours=1)
+    fake.generate_log_traffic(meetings=200, participants_per_meeting=120, hosts=12, start=end - timedelta(days=4),
+                              end=end)  # fmt: skip
+    watched = Watched(fake)
+    streams = participant_streams(webex(fake, clock, watched), 4)
+    store = LogStore.memory()
+    report = Collector(store, clock=clock).run(streams)
+    assert report.ok, report.summary()
+    ids = list(store.ids())
+    assert len(ids) == len(set(ids)) == 200 * 120
+    assert set(ids) == window_ids(fake)
+    # Two pages each, each instance read once per listing (one crossing midnight is listed on both days).
+    assert len(set(watched.read)) == 200 and watched.participant_reads == 2 * len(watched.listed) < 2 * 230
+    key = StreamKey(fake.org_id, "webex", "participants")
+    assert store.checkpoint(key).window is None
+
+
+@pytest.mark.parametrize("failing", [0, 5, 17, 29])
+@pytest.mark.parametrize("readers", [1, 4])
+def test_a_failed_instance_hands_on_those_before_it_and_a_rerun_completes_the_window(
+    clock: FakeClock, readers: int, failing: int
+) -> None:
+    fake = classes(clock)
+    settings = {"meetings_max": 4, "participants_max": 10}
+    listed = Watched(fake)
+    window_pages(participant_streams(webex(fake, clock, listed), 1, **settings)[0])
+    order = listed.listed
+    watched = Watched(fake, delay=0.005, fail=order[failing])
+    pages, error = window_pages(participant_streams(webex(fake, clock, watched), readers, **settings)[0])
+    assert isinstance(error, PermissionDeniedError)
+    done = [u for p in pages for u in p.completes]
+    # Every instance listed before the failed one is handed on complete, with all its records ...
+    assert [f"meeting:{m}" for m in order[:failing]] == done[:failing]
+    assert f"meeting:{order[failing]}" not in done
+    by_instance: dict[str, set[str]] = {m: set() for m in order}
+    for x in fake.log_records("participants"):
+        by_instance[x["meeting"]["id"]].add(
+            participant_event(x["participant"], fake.org_id, meeting_context(x["meeting"]))["id"]
+        )
+    handed = {r.id for p in pages for r in p.records}
+    assert all(by_instance[u.removeprefix("meeting:")] <= handed for u in done)
+    # ... and no further instance was begun once it failed: only those already being read or queued.
+    assert len(watched.read) <= failing + 1 + 2 * readers
+    assert all(p.cursor is not None for p in pages)  # the window is not complete
+    # Resuming from the last page handed on reads the rest: nothing lost, completed instances not read again.
+    if pages:
+        resumed = Watched(fake)
+        resume = Resume(pages[-1].cursor, units=frozenset(done))
+        rest, error = window_pages(participant_streams(webex(fake, clock, resumed), readers, **settings)[0], resume)
+        assert error is None
+        assert handed | {r.id for p in rest for r in p.records} == window_ids(fake)
+        assert not {f"meeting:{m}" for m in resumed.read} & set(done)
+
+
+@pytest.mark.parametrize("readers", [1, 4])
+def test_stopping_at_any_page_and_resuming_from_its_cursor_loses_nothing(
+    clock: FakeClock, readers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(webex_logs, "PAGE_EVENTS", 50)  # pages end inside instances too
+    fake = classes(clock, count=15, sizes=(7, 23, 3, 140, 40))
+    settings = {"meetings_max": 4, "participants_max": 10}
+    pages, error = window_pages(participant_streams(webex(fake, clock), readers, **settings)[0])
+    assert error is None and len(pages) > 12
+    everything = window_ids(fake)
+    for stop in range(len(pages) - 1):  # committed up to `stop`, then the process died
+        committed = pages[: stop + 1]
+        done = frozenset(u for p in committed for u in p.completes)
+        watched = Watched(fake)
+        rest, error = window_pages(participant_streams(webex(fake, clock, watched), readers, **settings)[0],
+                                   Resume(committed[-1].cursor, units=done))  # fmt: skip
+        assert error is None
+        assert {r.id for p in committed + rest for r in p.records} == everything, f"lost after page {stop}"
+        assert not {f"meeting:{m}" for m in watched.read} & done  # completed instances are skipped
+
+
+@pytest.mark.parametrize("readers", [1, 4])
+def test_a_resumed_window_of_instances_read_at_once_loses_and_duplicates_nothing(
+    clock: FakeClock, readers: int
+) -> None:
+    fake = classes(clock)
+    calls = 0
+
+    def die(request: httpx.Request, n: int) -> None:
+        nonlocal calls
+        if request.url.path.endswith("/meetingParticipants"):
+            calls += 1
+            if calls > 14:
+                raise Crash
+
+    refresh = connect(fake)
+    store = LogStore.memory()
+    with pytest.raises(Crash):
+        Collector(store, clock=clock).run(participant_streams(webex(fake, clock, Hooked(fake, die), refresh), readers))
+    key = StreamKey(fake.org_id, "webex", "participants")
+    assert store.checkpoint(key).window is not None
+    done = {u for u in store.units(key) if u.startswith("meeting:")}
+    assert 8 <= len(done) <= 14
+    report = Collector(store, clock=clock).run(participant_streams(webex(fake, clock), readers))
+    assert report.ok, report.summary()
+    ids = list(store.ids())
+    assert len(ids) == len(set(ids)) and set(ids) == window_ids(fake)
+
+
+def test_a_consumer_that_stops_early_leaves_no_read_running(clock: FakeClock) -> None:
+    fake = classes(clock)
+    watched = Watched(fake, delay=0.05)
+    stream = participant_streams(webex(fake, clock, watched), 4, participants_max=10)[0]
+    pages = stream.pages(DAY, Resume())
+    next(pages)
+    assert watched.in_flight > 0
+    pages.close()  # the collector stopped: every read ends before close returns
+    assert watched.in_flight == 0
+    sent = watched.participant_reads
+    time.sleep(0.2)
+    assert watched.participant_reads == sent and sent < 30 * 2
+    workers = [t for t in threading.enumerate() if t.name.startswith("confkit-webex-participants")]
+    del stream, pages
+    gc.collect()
+    for thread in workers:  # idle workers end with their stream
+        thread.join(5)
+        assert not thread.is_alive()
+
+
+def test_a_window_waiting_for_its_turn_does_not_hold_up_another_window_of_the_stream(
+    clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(webex_logs, "PAGE_EVENTS", 5)
+    fake = classes(clock, count=12, sizes=(140,))
+    stream = participant_streams(webex(fake, clock), 4, participants_max=10)[0]
+    waiting = stream.pages(DAY, Resume())
+    next(waiting)  # its workers now wait for it to be read on, each holding pages of a 140-person class
+    time.sleep(0.2)
+    finished: list[set[str]] = []
+    other = threading.Thread(target=lambda: finished.append({r.id for p in stream.pages(DAY, Resume())
+                                                             for r in p.records}), daemon=True)  # fmt: skip
+    other.start()
+    other.join(30)
+    assert finished == [window_ids(fake)]
+    waiting.close()

@@ -169,37 +169,43 @@ class Prefetch(Generic[T]):
 
 
 class _WindowFeed:
-    """The pages of consecutive fresh windows of one stream, fetched ahead across window boundaries.
+    """The pages of consecutive fresh windows of one stream, read ahead across window boundaries.
 
     With windows of one day (Google's Meet log, Webex participants) most windows are one page: read
-    window by window, every window would wait for a full round trip after the last commit. Here one
-    background fetcher reads window after window, at most ``depth`` pages ahead of the commits, and
-    :meth:`pages` hands each window its own pages in order. Commits, checkpoints and ``done_until``
-    are exactly as before: a window's pages are committed, and the window completed, before the next
-    window's first page is. An error ends the feed (``broken``); the collector then retries that
-    window the usual way (from its committed cursor) and starts a new feed after it. ``created`` is
-    no later than any request of the feed: the ``started_at`` of its windows.
+    window by window, each would wait for a full round trip after the last commit, and a stream
+    could never use more of its rate limit than one request per round trip. Here up to ``readers``
+    windows are read at the same time (``readers`` lanes, each reading its windows one after the other
+    in a background fetcher at most ``depth`` pages ahead, so even one lane starts the next window as
+    soon as it has the current one's last page), and :meth:`pages` hands each window its pages in
+    order. Commits, checkpoints and ``done_until`` are exactly as before: a window's pages are
+    committed, and the window completed, before the next window's first page is. An error in a window
+    ends the feed there (``broken``): the collector retries that window the usual way (from its
+    committed cursor) and starts a new feed after it; what was fetched of later windows is dropped,
+    never committed. ``created`` is no later
+    than any request of the feed: the ``started_at`` of its windows.
     """
 
-    def __init__(self, stream: LogStream, windows: Sequence[Window], first: int, depth: int, created: datetime,
-                 name: str) -> None:
+    def __init__(self, stream: LogStream, windows: Sequence[Window], first: int, depth: int, readers: int,
+                 created: datetime, name: str) -> None:
         self.created = created
         self.broken = False
-        self._prefetch: Prefetch[tuple[int, LogPage | BaseException]] = Prefetch(
-            self._source(stream, windows, first), depth, name
-        )
-        self._items = iter(self._prefetch)
-        self._held: tuple[int, LogPage | BaseException] | None = None
+        self._first = first
+        # Lane k reads windows first+k, first+k+n, ... one after another, at most ``depth`` pages ahead.
+        self._n = max(1, min(readers, len(windows) - first))
+        self._lanes = [
+            _Lane(Prefetch(self._source(stream, windows, range(first + k, len(windows), self._n)), depth, name))
+            for k in range(self._n)
+        ]
 
     @staticmethod
     def _source(stream: LogStream, windows: Sequence[Window],
-                first: int) -> Iterator[tuple[int, LogPage | BaseException]]:
-        for index in range(first, len(windows)):
+                indices: range) -> Iterator[tuple[int, LogPage | BaseException]]:
+        for index in indices:
             pages = stream.pages(windows[index], Resume())
             try:
                 for page in pages:
                     yield index, page
-            except Exception as exc:  # handed to that window's reader, in order; the feed ends here
+            except Exception as exc:  # handed to that window's reader, in order; the lane ends here
                 yield index, exc
                 return
             finally:
@@ -210,18 +216,19 @@ class _WindowFeed:
     def pages(self, index: int) -> Iterator[LogPage]:
         """The pages of window ``index`` (raises its error). Pages left over from earlier windows (after
         their last page) are dropped, as reading window by window would."""
+        lane = self._lanes[(index - self._first) % self._n]
         while True:
-            item: tuple[int, LogPage | BaseException] | None = self._held
-            self._held = None
+            item = lane.held
+            lane.held = None
             if item is None:
-                item = next(self._items, None)
+                item = next(lane.items, None)
             if item is None:
                 return
             at, value = item
             if at < index:
                 continue
             if at > index:
-                self._held = item
+                lane.held = item
                 return
             if isinstance(value, BaseException):
                 self.broken = True
@@ -229,7 +236,17 @@ class _WindowFeed:
             yield value
 
     def close(self) -> None:
-        self._prefetch.close()
+        for lane in self._lanes:
+            lane.fetcher.close()
+
+
+class _Lane:
+    """One background fetcher of a :class:`_WindowFeed` and the item it read past a window's end."""
+
+    def __init__(self, fetcher: Prefetch[tuple[int, LogPage | BaseException]]) -> None:
+        self.fetcher = fetcher
+        self.items = iter(fetcher)
+        self.held: tuple[int, LogPage | BaseException] | None = None
 
 
 TRANSIENT = (UnavailableError, TransportError)
@@ -414,7 +431,8 @@ class Collector:
         try:
             for index, window in enumerate(windows):
                 if feed is None and self.prefetch:
-                    feed = _WindowFeed(stream, windows, index, self.prefetch, self.clock.now(),
+                    readers = max(1, int(getattr(stream, "window_readers", 1)))
+                    feed = _WindowFeed(stream, windows, index, self.prefetch, readers, self.clock.now(),
                                        f"confkit-logs-{key.stream}")
                 self._window(
                     stream, progress, window, started_at=feed.created if feed is not None else self.clock.now(),

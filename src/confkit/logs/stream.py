@@ -205,6 +205,10 @@ class BaseLogStream:
     align: timedelta = timedelta(days=1)
     retention: timedelta = timedelta(days=180)
     pii_keys: Mapping[str, str] = {}
+    #: How many windows the collector may read at the same time (each ``pages()`` call in a thread of
+    #: its own; commits stay in window order). More than 1 only for streams whose ``pages()`` keeps no
+    #: state between calls, and whose windows are many and short (one request each, latency-bound).
+    window_readers: int = 1
 
     def earliest(self, now: datetime) -> datetime:
         return align_up(now - self.retention, self.align)

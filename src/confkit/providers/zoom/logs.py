@@ -643,6 +643,9 @@ class ZoomStream(BaseLogStream):
 class _ReportStream(ZoomStream):
     path = ""
     key = ""
+    #: Two of the six monthly windows read at once: each request waits on the network, and the Heavy
+    #: limit (shared with the other report streams) is what paces them, not the round trip.
+    window_readers = 2
 
     def record(self, item: Mapping[str, Any], fallback: str) -> VendorRecord:
         raise NotImplementedError
