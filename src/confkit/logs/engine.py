@@ -190,10 +190,12 @@ class _WindowFeed:
         self.created = created
         self.broken = False
         self._first = first
-        # Lane k reads windows first+k, first+k+n, ... one after another, at most ``depth`` pages ahead.
+        # Lane k reads windows first+k, first+k+n, ... one after another, at most ``depth`` pages ahead;
+        # with several lanes, one page ahead each (memory: about two pages a lane, whatever the volume).
         self._n = max(1, min(readers, len(windows) - first))
+        ahead = depth if self._n == 1 else 1
         self._lanes = [
-            _Lane(Prefetch(self._source(stream, windows, range(first + k, len(windows), self._n)), depth, name))
+            _Lane(Prefetch(self._source(stream, windows, range(first + k, len(windows), self._n)), ahead, name))
             for k in range(self._n)
         ]
 
