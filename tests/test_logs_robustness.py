@@ -198,3 +198,21 @@ def test_windows_are_fetched_ahead_and_a_failing_later_window_is_retried_in_orde
     assert sorted(e.raw["day"] for e in read(store)) == sorted(d for d in days for _ in range(3))
     row = next(r for r in status(store) if r.key.stream == "daily").checkpoint
     assert row is not None and row.window is None and row.done_until is not None
+
+
+def test_the_garbage_collector_runs_less_often_during_a_collection_and_is_restored() -> None:
+    import gc
+
+    from confkit.logs.engine import GC_THRESHOLD
+
+    seen: list[tuple[int, int, int]] = []
+
+    class Spy(Daily):
+        def pages(self, window: Window, resume: Resume) -> Iterator[LogPage]:
+            seen.append(gc.get_threshold())
+            yield from super().pages(window, resume)
+
+    before = gc.get_threshold()
+    assert Collector(LogStore.memory(), clock=FakeClock(START)).run([Spy()]).ok
+    assert seen and all(t[0] >= GC_THRESHOLD for t in seen)
+    assert gc.get_threshold() == before
