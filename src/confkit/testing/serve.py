@@ -13,6 +13,7 @@ Only loopback is ever bound.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -64,11 +65,20 @@ def _handler(transport: httpx.BaseTransport, routes: Mapping[str, str]) -> type[
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that goes away with its keep-alive connection open (a process that ends) is normal."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(transport: httpx.BaseTransport, routes: Mapping[str, str]) -> Iterator[str]:
     """Serve ``transport`` on ``http://127.0.0.1:<free port>`` until the block ends."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(transport, routes))
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), _handler(transport, routes))
     thread = threading.Thread(target=server.serve_forever, name="confkit-fake-server", daemon=True)
     thread.start()
     try:
