@@ -1160,3 +1160,26 @@ def test_the_provider_s_own_reports_calls_pick_the_bucket_by_their_query(fake: F
     list(provider.iter_meet_audit_pages(start_time=START - timedelta(days=2)))
     list(provider.iter_meet_audit_pages(start_time=START - timedelta(days=2), event_name="call_ended"))
     assert acquired and acquired[0] == REPORTS and acquired[-1] == REPORTS_FILTERED
+
+
+def test_a_web_filter_page_answered_with_200_is_retried_never_taken_for_an_empty_window(
+    fake: FakeGoogle, clock: FakeClock
+) -> None:
+    """School networks put proxies and web filters in front of everything: a 200 with an HTML block page
+    must not end a window as read and empty."""
+
+    class Filter(httpx.BaseTransport):
+        blocked = 0
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if "/admin/reports/" in request.url.path and self.blocked < 3:
+                self.blocked += 1
+                return httpx.Response(200, headers={"content-type": "text/html"},
+                                      content=b"<html><body>Blocked by the district's web filter</body></html>")
+            return fake.handle_request(request)
+
+    transport = Filter()
+    store = LogStore.memory()
+    assert collector(store, clock, retry_base=0).run(streams(google(fake, clock, transport))).ok
+    assert transport.blocked == 3
+    assert_exact(store, fake)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from confkit.http.clock import FakeClock
 from confkit.logs import LogStore, status
@@ -108,6 +109,13 @@ def test_a_provider_that_cannot_connect_does_not_stop_the_others(tmp_path: Path)
     with serve(fake, routes={"/oauth/": "https://zoom.us", "/": "https://api.zoom.us"}) as base:
         env = _env(tmp_path, fake, base)  # webex is not configured at all
         result = _run(["logs", "collect", "-p", "zoom", "-p", "webex", "--no-progress"], env, tmp_path)
+        # `confkit logs collect ... | head -0`: the output's reader is gone; the exit code still says 1
+        piped = subprocess.Popen([*CLI, "logs", "collect", "-p", "zoom", "-p", "webex", "--no-progress"], env=env,
+                                 cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert piped.stdout is not None and piped.stderr is not None
+        piped.stdout.close()
+        piped_err = piped.stderr.read().decode()
+        assert piped.wait(timeout=120) == 1 and "Traceback" not in piped_err, piped_err
     assert result.returncode == 1, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert any(line.startswith("error: webex was not collected: ") for line in lines), result.stderr
@@ -216,3 +224,58 @@ def test_the_garbage_collector_runs_less_often_during_a_collection_and_is_restor
     assert Collector(LogStore.memory(), clock=FakeClock(START)).run([Spy()]).ok
     assert seen and all(t[0] >= GC_THRESHOLD for t in seen)
     assert gc.get_threshold() == before
+
+
+class Awkward(BaseLogStream):
+    """Streams the protocol allows that read-ahead must not misread: ``pages()`` raising after a window's
+    last page, or a plain function raising before it returns its iterator (the first time only)."""
+
+    provider = "zoom"
+    tenant = TENANT
+    name = "awkward"
+    description = "awkward"
+    categories = (Category.OTHER,)
+    max_span = timedelta(days=1)
+    retention = timedelta(days=6)
+
+    def __init__(self, mode: str, readers: int) -> None:
+        self.mode = mode
+        self.window_readers = readers
+        self.failed: set[int] = set()
+
+    def _page(self, window: Window) -> LogPage:
+        from confkit.logs.model import event_id, format_time, new_event
+
+        event = new_event(id=event_id("zoom", "awkward", window.start.isoformat()), time=format_time(window.start),
+                          provider="zoom", tenant=TENANT, stream="awkward", category=Category.OTHER, action="x")
+        return LogPage([event], None)
+
+    def pages(self, window: Window, resume: Resume) -> Iterator[LogPage]:
+        from confkit.errors import UnavailableError
+
+        day = window.start.toordinal()
+        if self.mode == "eager":
+            if window.start.day == 3 and day not in self.failed:
+                self.failed.add(day)
+                raise UnavailableError("503 on the first request", provider="zoom", status=503)
+            return iter([self._page(window)])
+        return self._after_last(window)
+
+    def _after_last(self, window: Window) -> Iterator[LogPage]:
+        from confkit.errors import UnavailableError
+
+        yield self._page(window)
+        if window.start.day == 3:  # e.g. a clean-up request that fails after the last page
+            raise UnavailableError("503 after the last page", provider="zoom", status=503)
+
+
+@pytest.mark.parametrize("readers", [1, 2])
+@pytest.mark.parametrize("mode", ["after_last", "eager"])
+def test_read_ahead_never_takes_an_unread_window_for_a_complete_one(mode: str, readers: int) -> None:
+    clock = FakeClock(datetime(2026, 1, 7, 12, tzinfo=UTC))
+    stream = Awkward(mode, readers)
+    store = LogStore.memory()
+    report = Collector(store, clock=clock, retry_base=0).run([stream])
+    planned = report.streams[0].windows_total
+    assert report.ok and planned == 6
+    assert report.events_new == planned  # one event a window: every window was really read

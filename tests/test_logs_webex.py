@@ -1298,3 +1298,63 @@ def test_a_window_waiting_for_its_turn_does_not_hold_up_another_window_of_the_st
     other.join(30)
     assert finished == [window_ids(fake)]
     waiting.close()
+
+
+@pytest.mark.parametrize("readers", [2, 4])
+def test_a_failure_while_handling_big_instances_never_hangs_the_stream(readers: int) -> None:
+    """``is_external`` failing (a 429 storm on /people) on ``readers`` long instances in a row: the
+    abandoned instances' workers must be freed, or every pool thread waits for good to hand on a page
+    nobody reads and the next instance never begins."""
+    import types
+
+    from confkit.errors import RateLimitedError
+
+    class Client:
+        settings = types.SimpleNamespace(site_url="x")
+
+        def pages(self, path: str, params: dict[str, Any], cursor: str | None = None) -> Any:
+            if path == "/meetings":
+                items = [{"id": f"m{i}", "start": "2026-01-05T10:00:00Z", "end": "2026-01-05T11:00:00Z",
+                          "hostEmail": "h@d.org"} for i in range(8)]  # fmt: skip
+                yield webex_logs.ListPage(items, None, "u")
+                return
+            for p in range(10):  # an instance of ten pages of participants
+                items = [{"id": f"{params['meetingId']}-{p}-{k}", "email": f"x{k}@gmail.com",
+                          "joinedTime": "2026-01-05T10:00:00.000Z"} for k in range(3)]  # fmt: skip
+                yield webex_logs.ListPage(items, None if p == 9 else "next", "u")
+
+        def is_external(self, email: str | None, host: str | None = None) -> bool:
+            raise RateLimitedError("429 on /people", provider="webex")
+
+    stream = ParticipantStream.__new__(ParticipantStream)
+    stream.client, stream.tenant = Client(), "org"  # type: ignore[assignment]
+    stream._idle, stream._idle_lock = [], threading.Lock()
+    stream.readers = readers
+    window = Window(datetime(2026, 1, 5, tzinfo=UTC), datetime(2026, 1, 6, tzinfo=UTC))
+    result: dict[str, Any] = {}
+
+    def consume() -> None:
+        try:
+            result["pages"] = list(stream.pages(window, Resume()))
+        except RateLimitedError as exc:
+            result["error"] = exc
+
+    thread = threading.Thread(target=consume, daemon=True)
+    thread.start()
+    thread.join(20)
+    assert not thread.is_alive(), "the participants stream hung"
+    assert isinstance(result.get("error"), RateLimitedError)
+
+
+def test_a_token_that_may_not_read_audit_events_fails_the_security_stream_instead_of_unavailable(
+    fake: FakeWebex, clock: FakeClock
+) -> None:
+    """A 403 on the security audit events is "the org lacks the feature" only when the admin audit events,
+    which need the same scope and role, are readable: a token of someone who is no admin is an error."""
+    teacher = "teacher0@staff.district.example"
+    refresh = fake.authorize_integration("C-logs", "secret", teacher)
+    streams = [s for s in webex(fake, clock, refresh=refresh).log_streams() if s.name == "security_audit"]
+    report = Collector(LogStore.memory(), clock=clock).run(streams)
+    (progress,) = report.streams
+    assert progress.state == "failed" and not report.ok
+    assert progress.error is not None and "audit:events_read" in progress.error and "Full Admin" in progress.error

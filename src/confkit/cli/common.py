@@ -47,6 +47,14 @@ def one_line_validation(exc: ValidationError) -> str:
     return f"invalid {where}: {first['msg']}"
 
 
+def silence_stdout() -> None:
+    """Point stdout at /dev/null after its reader went away, so the interpreter's final flush does not
+    fail again (with a traceback) on the way out."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def guarded(func: Callable[P, R]) -> Callable[P, R]:
     """The CLI's error boundary: confkit errors become one line on stderr and exit code 2."""
 
@@ -57,11 +65,8 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
         except typer.Exit:
             raise
         except BrokenPipeError:
-            # The reader went away (``confkit logs export | head``): what it wanted was written. Point
-            # stdout at /dev/null so the interpreter's final flush does not fail again, and end quietly.
-            with contextlib.suppress(OSError, ValueError):
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, sys.stdout.fileno())
+            # The reader went away (``confkit logs export | head``): what it wanted was written.
+            silence_stdout()
             raise typer.Exit(0) from None
         except ConfkitError as exc:
             raise fail(exc.one_line()) from None

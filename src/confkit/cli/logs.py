@@ -19,10 +19,10 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from confkit.cli.common import err, guarded, out, session
+from confkit.cli.common import err, guarded, out, session, silence_stdout
 from confkit.cli.options import CONFIG
 from confkit.errors import ConfigurationError, ConfkitError
-from confkit.logs.engine import Collector, StreamProgress
+from confkit.logs.engine import Collector, CollectReport, StreamProgress
 from confkit.logs.export import ExportFormat
 from confkit.logs.model import Category
 from confkit.logs.ops import export as export_events
@@ -143,23 +143,34 @@ def collect_cmd(
         except KeyboardInterrupt:
             collector.stop()
             raise
-        table = Table(title=f"Collected into {db.path}", title_justify="left", header_style="bold")
-        for heading in ("Stream", "Tenant", "State", "New", "Duplicates", "Windows", "Notes"):
-            table.add_column(heading, overflow="fold")
-        for p in report.streams:
-            notes = "; ".join([*p.notes, *([p.error] if p.error else [])])
-            table.add_row(
-                f"{p.key.provider}/{p.key.stream}", p.key.tenant, p.state, str(p.events_new), str(p.events_dup),
-                f"{p.windows_done}/{p.windows_total}", notes,
-            )
-        out.print(table)
-        for name in skipped:
-            err.print(f"note: {name} has no log streams" + (f" named {', '.join(stream)}" if stream else ""),
-                      highlight=False)
-        for name, problem in broken:
-            err.print(f"error: {name} was not collected: {problem.one_line()}", highlight=False, markup=False)
-        if not report.ok or broken:
+        failed = not report.ok or bool(broken)
+        try:
+            _report(db.path, report, skipped, broken, stream)
+        except BrokenPipeError:  # the output's reader went away: the exit code still tells how it went
+            silence_stdout()
+            raise typer.Exit(1 if failed else 0) from None
+        if failed:
             raise typer.Exit(1)
+
+
+def _report(path: str, report: CollectReport, skipped: list[str], broken: list[tuple[str, ConfkitError]],
+            stream: list[str] | None) -> None:
+    """The table of a collection, and a line per provider without streams or that could not connect."""
+    table = Table(title=f"Collected into {path}", title_justify="left", header_style="bold")
+    for heading in ("Stream", "Tenant", "State", "New", "Duplicates", "Windows", "Notes"):
+        table.add_column(heading, overflow="fold")
+    for p in report.streams:
+        notes = "; ".join([*p.notes, *([p.error] if p.error else [])])
+        table.add_row(
+            f"{p.key.provider}/{p.key.stream}", p.key.tenant, p.state, str(p.events_new), str(p.events_dup),
+            f"{p.windows_done}/{p.windows_total}", notes,
+        )
+    out.print(table)
+    for name in skipped:
+        err.print(f"note: {name} has no log streams" + (f" named {', '.join(stream)}" if stream else ""),
+                  highlight=False)
+    for name, problem in broken:
+        err.print(f"error: {name} was not collected: {problem.one_line()}", highlight=False, markup=False)
 
 
 @app.command("export")

@@ -29,6 +29,7 @@ import gc
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -159,14 +160,25 @@ class Prefetch(Generic[T]):
             else:
                 raise value
 
-    def close(self) -> None:
+    def signal_stop(self) -> None:
+        """Ask the background thread to stop (after the item it is fetching); does not wait."""
         self._stop.set()
         while True:
             try:
                 self._queue.get_nowait()
             except queue.Empty:
                 break
-        self._thread.join(timeout=30)
+
+    def join(self, timeout: float) -> None:
+        self._thread.join(timeout=max(0.0, timeout))
+
+    def close(self) -> None:
+        self.signal_stop()
+        self.join(30)
+
+
+class _FeedEnded(Exception):
+    """A lane of a :class:`_WindowFeed` ended before the window's end: the window is read again directly."""
 
 
 class _WindowFeed:
@@ -202,23 +214,31 @@ class _WindowFeed:
 
     @staticmethod
     def _source(stream: LogStream, windows: Sequence[Window],
-                indices: range) -> Iterator[tuple[int, LogPage | BaseException]]:
+                indices: range) -> Iterator[tuple[int, LogPage | BaseException | None]]:
+        """(window, page) of each window in turn; (window, None) when a window ended as it should;
+        (window, error) when it failed, which ends the lane."""
         for index in indices:
-            pages = stream.pages(windows[index], Resume())
+            pages: Iterator[LogPage] | None = None
             try:
+                pages = iter(stream.pages(windows[index], Resume()))
                 for page in pages:
                     yield index, page
-            except Exception as exc:  # handed to that window's reader, in order; the lane ends here
+                    if page.cursor is None:  # the window's last page: nothing after it is read
+                        break
+            except GeneratorExit:
+                raise
+            except BaseException as exc:  # handed to that window's reader, in order; the lane ends here
                 yield index, exc
                 return
             finally:
                 close = getattr(pages, "close", None)
                 if callable(close):
                     close()
+            yield index, None
 
     def pages(self, index: int) -> Iterator[LogPage]:
-        """The pages of window ``index`` (raises its error). Pages left over from earlier windows (after
-        their last page) are dropped, as reading window by window would."""
+        """The pages of window ``index`` (raises its error; :class:`_FeedEnded` when its lane ended before
+        the window did, so that the window is read again directly rather than taken as complete)."""
         lane = self._lanes[(index - self._first) % self._n]
         while True:
             item = lane.held
@@ -226,12 +246,16 @@ class _WindowFeed:
             if item is None:
                 item = next(lane.items, None)
             if item is None:
-                return
+                self.broken = True
+                raise _FeedEnded(f"the read-ahead ended before window {index} did")
             at, value = item
-            if at < index:
+            if at < index:  # the rest of an earlier window (its end marker): not for this one
                 continue
             if at > index:
                 lane.held = item
+                self.broken = True
+                raise _FeedEnded(f"the read-ahead skipped window {index}")
+            if value is None:
                 return
             if isinstance(value, BaseException):
                 self.broken = True
@@ -239,17 +263,21 @@ class _WindowFeed:
             yield value
 
     def close(self) -> None:
+        """Stop every lane, then wait for them together (at most 30 s in all, not 30 s each)."""
         for lane in self._lanes:
-            lane.fetcher.close()
+            lane.fetcher.signal_stop()
+        deadline = time.monotonic() + 30
+        for lane in self._lanes:
+            lane.fetcher.join(deadline - time.monotonic())
 
 
 class _Lane:
     """One background fetcher of a :class:`_WindowFeed` and the item it read past a window's end."""
 
-    def __init__(self, fetcher: Prefetch[tuple[int, LogPage | BaseException]]) -> None:
+    def __init__(self, fetcher: Prefetch[tuple[int, LogPage | BaseException | None]]) -> None:
         self.fetcher = fetcher
         self.items = iter(fetcher)
-        self.held: tuple[int, LogPage | BaseException] | None = None
+        self.held: tuple[int, LogPage | BaseException | None] | None = None
 
 
 _gc_lock = threading.Lock()
@@ -511,6 +539,12 @@ class Collector:
                     break
                 # Stopped inside the window: the cursor is committed, the next run resumes here.
                 raise _Stopped
+            except _FeedEnded as exc:
+                # The read-ahead could not give this window's pages: read it directly, from the committed
+                # cursor (nothing of it was lost: only pages handed on were committed).
+                log.debug("%s: %s; reading window %s directly", key, exc, window)
+                checkpoint = self.store.checkpoint(key)
+                resume = Resume(checkpoint.cursor, checkpoint.cursor_saved_at, self.store.units(key))
             except CursorExpiredError as exc:
                 restarts += 1
                 progress.restarts += 1

@@ -794,9 +794,16 @@ def activity_pages(
             ) from None
         except ValueError:
             raise UnavailableError(f"{method} returned a body that is not JSON", provider=PROVIDER) from None
-        items = data.get("items") if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            # googleapiclient hands over a body that is not JSON as text: a proxy's or web filter's page
+            # answered with 200 (common on school networks). Never an empty, complete window.
+            raise UnavailableError(
+                f"{method} returned a body that is not a JSON object (a proxy or web filter in the way?)",
+                provider=PROVIDER,
+            )
+        items = data.get("items")
         found = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
-        nxt = (data.get("nextPageToken") if isinstance(data, dict) else None) or None
+        nxt = data.get("nextPageToken") or None
         yield found, nxt
         if nxt is None:
             return

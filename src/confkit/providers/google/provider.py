@@ -425,6 +425,12 @@ class GoogleProvider(Provider):
                 pageToken=cursor,
             )
             data = self._execute(request) or {}
+            if not isinstance(data, dict):
+                raise UnavailableError(
+                    "reports.activities.list returned a body that is not a JSON object (a proxy or web filter "
+                    "in the way?)",
+                    provider=PROVIDER,
+                )
             found = [e for activity in data.get("items") or [] for e in mapping.audit_events(activity)]
             return Page(items=found, next_cursor=data.get("nextPageToken") or None)
 
@@ -459,6 +465,12 @@ class GoogleProvider(Provider):
                 pageToken=token,
             )
             data = self._execute(request) or {}
+            if not isinstance(data, dict):
+                raise UnavailableError(
+                    "reports.activities.list returned a body that is not a JSON object (a proxy or web filter "
+                    "in the way?)",
+                    provider=PROVIDER,
+                )
             items = data.get("items")
             found = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
             nxt = data.get("nextPageToken") or None

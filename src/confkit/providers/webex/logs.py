@@ -859,6 +859,21 @@ class SecurityAuditStream(_AuditStream):
         try:
             yield from super().pages(window, resume)
         except (PermissionDeniedError, NotFoundError) as exc:
+            # The org without the feature, or a token that may not read audit events at all? The admin
+            # audit events need the same scope and role: if Webex refuses those too, the token is the
+            # problem, and the stream fails (an error to fix), instead of being "unavailable".
+            try:
+                self.client.page("/adminAudit/events", {"orgId": self.tenant, "from": _ms(window.start - EDGE),
+                                                        "to": _ms(window.end), "max": 1}, None)  # fmt: skip
+            except PermissionDeniedError as denied:
+                raise PermissionDeniedError(
+                    f"Webex refused the security and the admin audit events ({denied.message}): the token needs "
+                    "audit:events_read, authorized by a Full Admin of this org",
+                    provider=PROVIDER,
+                    status=denied.status,
+                    vendor_code=denied.vendor_code,
+                    tracking_id=denied.tracking_id,
+                ) from exc
             raise SecurityAuditUnavailableError(
                 f"Webex refused the security audit events ({exc.message}). They need Pro Pack, Control Hub's "
                 "'Allow user authentication data', and a token with audit:events_read authorized by a Full "
@@ -939,14 +954,15 @@ class _Readers:
         if self._pool is None:
             return self._read(item, context)
         pages: queue.Queue[_ParticipantPage | BaseException | None] = queue.Queue(maxsize=PAGES_AHEAD)
-        future = self._pool.submit(self._work, item, context, pages)
+        abandon = threading.Event()  # the consumer stopped reading this instance: its worker ends
+        future = self._pool.submit(self._work, item, context, pages, abandon)
         self._started.add(future)
         future.add_done_callback(self._started.discard)
-        return self._handed(pages, future)
+        return self._handed(pages, future, abandon)
 
     def _put(self, pages: queue.Queue[_ParticipantPage | BaseException | None],
-             value: _ParticipantPage | BaseException | None) -> bool:  # fmt: skip
-        while not self._stop.is_set():
+             value: _ParticipantPage | BaseException | None, abandon: threading.Event) -> bool:  # fmt: skip
+        while not self._stop.is_set() and not abandon.is_set():
             try:
                 pages.put(value, timeout=0.05)
                 return True
@@ -955,38 +971,47 @@ class _Readers:
         return False
 
     def _work(self, item: Mapping[str, Any], context: dict[str, Any],
-              pages: queue.Queue[_ParticipantPage | BaseException | None]) -> None:  # fmt: skip
-        if self.halt.is_set() or self._stop.is_set():
-            self._put(pages, None)  # not begun
+              pages: queue.Queue[_ParticipantPage | BaseException | None],
+              abandon: threading.Event) -> None:  # fmt: skip
+        if self.halt.is_set() or self._stop.is_set() or abandon.is_set():
+            self._put(pages, None, abandon)  # not begun
             return
         try:
             for page in self._read(item, context):
-                if not self._put(pages, page):
+                if not self._put(pages, page, abandon):
                     return
                 if page[1]:
                     return
-            self._put(pages, None)
+            self._put(pages, None, abandon)
         except BaseException as exc:  # handed to the consumer, in order
             self.halt.set()
-            self._put(pages, exc)
+            self._put(pages, exc, abandon)
 
-    @staticmethod
-    def _handed(pages: queue.Queue[_ParticipantPage | BaseException | None],
-                future: Future[None]) -> Iterator[_ParticipantPage]:  # fmt: skip
-        while True:
-            try:
-                got = pages.get(timeout=0.05)
-            except queue.Empty:
-                if future.done() and pages.empty():  # ended without a word (cancelled)
+    def _handed(self, pages: queue.Queue[_ParticipantPage | BaseException | None], future: Future[None],
+                abandon: threading.Event) -> Iterator[_ParticipantPage]:  # fmt: skip
+        """The pages of one instance as its worker reads them. Leaving early (an error while handling a
+        page, or the consumer gone) frees the worker: a worker waiting to hand on a page that nobody
+        reads would hold a pool thread for good, and with every thread held the next instance would
+        never begin. After a failure (``halt``) an instance not begun yet is not begun at all."""
+        try:
+            while True:
+                try:
+                    got = pages.get(timeout=0.05)
+                except queue.Empty:
+                    if future.done() and pages.empty():  # ended without a word (cancelled)
+                        return
+                    if self.halt.is_set() and future.cancel():  # never begun: nothing of it is read
+                        return
+                    continue
+                if got is None:
                     return
-                continue
-            if got is None:
-                return
-            if isinstance(got, BaseException):
-                raise got
-            yield got
-            if got[1]:
-                return
+                if isinstance(got, BaseException):
+                    raise got
+                yield got
+                if got[1]:
+                    return
+        finally:
+            abandon.set()
 
     def close(self) -> None:
         self._stop.set()
@@ -1031,9 +1056,10 @@ class ParticipantStream(WebexStream):
     participants_max = PARTICIPANTS_MAX
     #: Instances whose participants are read at the same time (``1``: one after another).
     readers = PARTICIPANT_READERS
-    #: Two days read at once: a year of daily windows is 365 listing requests, mostly one page each;
-    #: reading one day after another, each would wait for the last commit of the day before.
-    window_readers = 2
+    #: One day at a time (the collector still fetches the next day while this one is committed): two
+    #: days read at once would decide ``external`` in an order that depends on timing, since the org's
+    #: domains are learnt from the hosts as they are listed.
+    window_readers = 1
 
     def __init__(self, client: WebexLogClient) -> None:
         super().__init__(client)
@@ -1108,6 +1134,9 @@ class ParticipantStream(WebexStream):
                     except BaseException as exc:
                         reads.halt.set()
                         error = error or exc
+                        close = getattr(read.pages, "close", None)
+                        if callable(close):  # the rest of this instance is not read: free its worker
+                            close()
                         break
                     complete = got[1]
                     batch += records
