@@ -13,12 +13,8 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import signal
-import sqlite3
-import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,6 +23,7 @@ import pytest
 from confkit.providers.google.logs import meet_events, setting_events
 from confkit.testing.google import SANDBOX_SERVICE_ACCOUNT, FakeGoogle
 from confkit.testing.serve import serve
+from tests.killing import kill_at_random_points_then_finish
 
 ADMIN = "it.admin@staff.kill-usd.example"
 TENANT = "staff.kill-usd.example"  # customer_id my_customer: the admin's domain
@@ -62,17 +59,6 @@ def expected_ids(fake: FakeGoogle) -> set[str]:
     return ids | {e["id"] for a in fake.log_records("admin") for e in setting_events(a, TENANT)}
 
 
-def stored(db: Path) -> list[str]:
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        return [row[0] for row in conn.execute("SELECT id FROM log_events")]
-
-
-def count(db: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM log_events").fetchone()[0])
-    except sqlite3.Error:  # not created yet
-        return 0
 
 
 def test_kill_9_at_random_points_then_rerun(tmp_path: Path) -> None:
@@ -97,7 +83,6 @@ def test_kill_9_at_random_points_then_rerun(tmp_path: Path) -> None:
     key.write_text(json.dumps(SANDBOX_SERVICE_ACCOUNT), encoding="utf-8")
     config = tmp_path / "confkit.toml"
     config.write_text("[google]\nrate_limits = { reports = 100000, reports_filtered = 100000 }\n", encoding="utf-8")
-    rng = random.Random(20260105)
     with serve(fake, routes=ROUTES) as base:
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("CONFKIT_")},
@@ -108,34 +93,5 @@ def test_kill_9_at_random_points_then_rerun(tmp_path: Path) -> None:
             "CONFKIT_GOOGLE_ADMIN_EMAIL": ADMIN,
             "KILL_TEST_LOOPBACK": base,
         }
-        # One kill at a random instant early on (maybe before any commit), then kills once the store
-        # holds a random share of the events (always mid-run: pages are committed continually).
-        targets: list[float | None] = [None, *sorted(rng.uniform(0.1, 0.85) for _ in range(3))]
-        kills = 0
-        for target in targets:
-            proc = subprocess.Popen(CLI, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            deadline = time.monotonic() + 60
-            if target is None:
-                time.sleep(rng.uniform(0.3, 1.0))
-            else:
-                goal = int(target * len(expected))
-                while proc.poll() is None and count(db) < goal and time.monotonic() < deadline:
-                    time.sleep(0.002)
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGKILL)
-                proc.wait(timeout=30)
-                assert proc.returncode == -signal.SIGKILL
-                kills += 1
-            else:
-                assert proc.returncode == 0, proc.stderr.read().decode() if proc.stderr else ""
-            if proc.stderr:
-                proc.stderr.close()
-        assert kills >= 3
-        before = count(db)
-        assert 0 < before < len(expected)
-        final = subprocess.run(CLI, env=env, cwd=tmp_path, capture_output=True, timeout=120)
-        assert final.returncode == 0, final.stdout.decode() + final.stderr.decode()
-    ids = stored(db)
-    assert len(ids) == len(set(ids)), "an event was stored twice"
-    assert set(ids) == expected, f"lost {len(expected - set(ids))}, unexpected {len(set(ids) - expected)}"
+        kill_at_random_points_then_finish(CLI, env, tmp_path, db, expected, seed=20260105)
     assert any("/token" in str(r.url) for r in fake.requests)  # the real JWT-bearer exchange, over the socket

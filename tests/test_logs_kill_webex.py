@@ -5,12 +5,8 @@ of events must be exactly the served set: nothing lost, nothing twice."""
 from __future__ import annotations
 
 import os
-import random
 import signal
-import sqlite3
-import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +15,7 @@ import pytest
 from confkit.providers.webex.logs import admin_audit_event, meeting_context, participant_event, security_audit_event
 from confkit.testing.serve import serve
 from confkit.testing.webex import API_HOST, FakeWebex
+from tests.killing import kill_at_random_points_then_finish
 
 ADMIN = "it.admin@district.example"
 CLI = [sys.executable, "-c", "from confkit.cli import main; main()", "logs", "collect", "-p", "webex", "--no-progress"]
@@ -35,17 +32,6 @@ def expected_ids(fake: FakeWebex) -> set[str]:
     return ids
 
 
-def stored(db: Path) -> list[str]:
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        return [row[0] for row in conn.execute("SELECT id FROM log_events")]
-
-
-def count(db: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM log_events").fetchone()[0])
-    except sqlite3.Error:  # not created yet
-        return 0
 
 
 def test_kill_9_at_random_points_then_rerun(tmp_path: Path) -> None:
@@ -72,7 +58,6 @@ def test_kill_9_at_random_points_then_rerun(tmp_path: Path) -> None:
     db = tmp_path / "logs.db"
     # The rate limits can only be lifted in the file (a table); the rest comes from the environment.
     (tmp_path / "confkit.toml").write_text("[webex]\nrate_limits = { default = 1000000.0, people = 1000000.0 }\n")
-    rng = random.Random(20260106)
     with serve(fake, routes={"/": f"https://{API_HOST}"}) as base:
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("CONFKIT_")},
@@ -84,33 +69,4 @@ def test_kill_9_at_random_points_then_rerun(tmp_path: Path) -> None:
             "CONFKIT_WEBEX_BASE_URL": f"{base}/v1",
             "CONFKIT_WEBEX_SITE_URL": fake.site_url,
         }
-        # One kill at a random instant early on (maybe before any commit), then kills once the store
-        # holds a random share of the events (always mid-run: pages are committed continually).
-        targets: list[float | None] = [None, *sorted(rng.uniform(0.1, 0.85) for _ in range(3))]
-        kills = 0
-        for target in targets:
-            proc = subprocess.Popen(CLI, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            deadline = time.monotonic() + 60
-            if target is None:
-                time.sleep(rng.uniform(0.3, 1.0))
-            else:
-                goal = int(target * len(expected))
-                while proc.poll() is None and count(db) < goal and time.monotonic() < deadline:
-                    time.sleep(0.005)
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGKILL)
-                proc.wait(timeout=30)
-                assert proc.returncode == -signal.SIGKILL
-                kills += 1
-            else:
-                assert proc.returncode == 0, proc.stderr.read().decode() if proc.stderr else ""
-            if proc.stderr:
-                proc.stderr.close()
-        assert kills >= 3
-        before = count(db)
-        assert 0 < before < len(expected)
-        final = subprocess.run(CLI, env=env, cwd=tmp_path, capture_output=True, timeout=120)
-        assert final.returncode == 0, final.stdout.decode() + final.stderr.decode()
-    ids = stored(db)
-    assert len(ids) == len(set(ids)), "an event was stored twice"
-    assert set(ids) == expected, f"lost {len(expected - set(ids))}, unexpected {len(set(ids) - expected)}"
+        kill_at_random_points_then_finish(CLI, env, tmp_path, db, expected, seed=20260106)
