@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -181,3 +184,21 @@ def test_vendor_records_are_stored_deduplicated_and_read_back_normalized(tmp_pat
         got = list(store.iter_event_dicts())
         assert got == [signin_event(activity(n), "tenant-1") for n in range(4)]
         assert [e.id for e in read(store, categories=["authentication"])] == [r.id for r in records]
+
+
+def test_collections_started_at_once_on_a_new_store_both_open_it(tmp_path: Path) -> None:
+    """Two processes (cron runs that overlap, one collector per provider) opening a new store at the same
+    instant: the schema is created once, by whichever comes first, and both open it."""
+    db = tmp_path / "new.db"
+    code = (
+        "import sys, time; from confkit.logs.store import LogStore\n"
+        "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
+        "LogStore.open(sys.argv[1]).close(); print('ok')"
+    )
+    at = str(time.time() + 1.5)
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(db), at], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(4)]  # fmt: skip
+    outcomes = [p.communicate(timeout=60) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _, err in outcomes]
+    with LogStore.open(db) as store:
+        assert store.store.version("logs") == 2

@@ -127,6 +127,13 @@ class Store:
                 )
             for number in range(current, migrations.version):
                 with self.transaction() as conn:
+                    # Another process may have taken this step since we looked (two collections started
+                    # at once on a new store): the immediate transaction serializes them, so look again.
+                    row = conn.execute(
+                        "SELECT version FROM schema_versions WHERE module = ?", (migrations.module,)
+                    ).fetchone()
+                    if row is not None and int(row[0]) > number:
+                        continue
                     conn.executescript_safe(migrations.steps[number])
                     conn.execute(
                         "INSERT INTO schema_versions(module, version, updated_at) VALUES (?, ?, ?) "
