@@ -39,7 +39,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -487,7 +487,8 @@ def label_of(provider: str, response: httpx.Response) -> tuple[str, bool]:
     return "default", False
 
 
-def collect(infos: dict[str, dict[str, Any]], db: str, limited: bool) -> dict[str, Any]:
+def collect(infos: dict[str, dict[str, Any]], db: str, limited: bool,
+            only: Sequence[str] = PROVIDERS) -> dict[str, Any]:  # fmt: skip
     from confkit.logs.engine import Collector
     from confkit.logs.store import LogStore
 
@@ -499,10 +500,10 @@ def collect(infos: dict[str, dict[str, Any]], db: str, limited: bool) -> dict[st
             stamps.append((time.monotonic(), provider, label, response.status_code, bulk))
         return {"response": [on_response]}
 
-    providers = [build_provider(p, infos[p], limited, hook(p)) for p in PROVIDERS]
+    providers = [build_provider(p, infos[p], limited, hook(p)) for p in only]
     streams = [s for p in providers for s in p.log_streams()]  # connects: org lookups, tokens
     store = LogStore.open(db)
-    started, cpu_started = time.perf_counter(), time.process_time()
+    started, cpu_started, wall_started = time.perf_counter(), time.process_time(), time.time()
     finished: dict[str, float] = {}
 
     def on_progress(p: Any) -> None:
@@ -533,6 +534,7 @@ def collect(infos: dict[str, dict[str, Any]], db: str, limited: bool) -> dict[st
                                             "per_second": (len(times) - 1) / span}  # fmt: skip
     return {
         "elapsed": elapsed,
+        "wall": [wall_started, wall_started + elapsed],
         "cpu": cpu,
         "events_new": report.events_new,
         "events_dup": report.events_dup,
@@ -556,6 +558,36 @@ def run_collector(servers: Servers, db: Path, limited: bool) -> dict[str, Any]:
         raise SystemExit(f"collector failed:\n{out.stdout}\n{out.stderr}")
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
+
+
+def run_collectors_per_provider(servers: Servers, db: Path) -> dict[str, Any]:
+    """The experiment of ``--processes``: one collector process per provider, all at once, into one store
+    (SQLite WAL; every commit is an immediate transaction). Not what ``confkit logs collect`` does."""
+    procs = [
+        subprocess.Popen([sys.executable, str(HERE), "--collect", json.dumps(servers.info), str(db), "--only", p],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for p in PROVIDERS
+    ]  # fmt: skip
+    results = []
+    for proc in procs:
+        stdout, stderr = proc.communicate()
+        if proc.returncode != 0:
+            raise SystemExit(f"collector failed:\n{stdout}\n{stderr}")
+        results.append(json.loads(stdout.strip().splitlines()[-1]))
+    start = min(r["wall"][0] for r in results)
+    end = max(r["wall"][1] for r in results)
+    return {
+        "elapsed": end - start,
+        "cpu": sum(r["cpu"] for r in results),
+        "events_new": sum(r["events_new"] for r in results),
+        "events_dup": sum(r["events_dup"] for r in results),
+        "requests": sum(r["requests"] for r in results),
+        "maxrss_mb": max(r["maxrss_mb"] for r in results),
+        "rss_sum_mb": sum(r["maxrss_mb"] for r in results),
+        "per_stream": {k: v for r in results for k, v in r["per_stream"].items()},
+        "finished": {k: v for r in results for k, v in r["finished"].items()},
+        "errors": {k: v for r in results for k, v in r["errors"].items()},
+    }
 
 
 # -- checks ------------------------------------------------------------------------------------------------------
@@ -631,12 +663,18 @@ def main() -> None:
     parser.add_argument("--anchor", help=argparse.SUPPRESS)
     parser.add_argument("--collect", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--limits", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--only", action="append", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--processes", action="store_true",
+        help="experiment: one collector process per provider instead of confkit's one process",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.serve is not None:
         serve_forever(args.serve[0], int(args.serve[1]), args.limits, datetime.fromisoformat(args.anchor))
         return
     if args.collect:
-        print(json.dumps(collect(json.loads(args.collect[0]), args.collect[1], args.limits)))
+        only = tuple(args.only) if args.only else PROVIDERS
+        print(json.dumps(collect(json.loads(args.collect[0]), args.collect[1], args.limits, only)))
         return
 
     now = datetime.now(UTC)
@@ -666,7 +704,7 @@ def main() -> None:
         print("  per stream (finished after): " + ", ".join(f"{k} {v:.1f}s" for k, v in fl["finished"].items()))
         db = workdir / "unlimited.db"
         cpu0 = servers.cpu()
-        col = run_collector(servers, db, limited=False)
+        col = run_collectors_per_provider(servers, db) if args.processes else run_collector(servers, db, False)
         collector_server_cpu = servers.cpu() - cpu0
     finally:
         servers.close()
@@ -680,7 +718,11 @@ def main() -> None:
     print(f"  ratio to the floor: {eps / (fl['events'] / fl['elapsed']):.2f}   (target >= 0.8)")
     print(f"  CPU time of the collector process: {col['cpu']:.1f}s ({col['cpu'] / col['elapsed']:.1f} cores; "
           f"{os.cpu_count()} CPUs, shared with the three fake servers)")
-    print(f"  peak RSS of the collector process: {col['maxrss_mb']:.0f} MB   (target <= 200)")
+    if args.processes:
+        print(f"  one process per provider (an experiment): peak RSS {col['maxrss_mb']:.0f} MB of the largest, "
+              f"{col['rss_sum_mb']:.0f} MB together   (target <= 200)")
+    else:
+        print(f"  peak RSS of the collector process: {col['maxrss_mb']:.0f} MB   (target <= 200)")
     print(f"  store size: {db.stat().st_size / 2**20:,.0f} MB")
     print("  per stream (events, finished after): " + ", ".join(
         f"{k} {v:,} {col['finished'].get(k, float('nan')):.1f}s" for k, v in col["per_stream"].items()))
