@@ -499,6 +499,28 @@ class Cursors:
         return offset
 
 
+class Timeline:
+    """``n`` generated records spread evenly over ``span`` units (seconds or milliseconds) from ``start``:
+    index order is time order, no two records share a unit, and a record's index is found from an
+    instant by arithmetic (the fakes' bulk log traffic: millions of records in constant memory)."""
+
+    def __init__(self, n: int, start: int, span: int) -> None:
+        if n > span:
+            raise ValueError(f"{n} records need at least {n} distinct instants in their span")
+        self.n, self.start, self.span = n, start, span
+
+    def at(self, i: int) -> int:
+        """The instant of record ``i``."""
+        return self.start + (i * self.span) // self.n
+
+    def index_at(self, moment: int) -> int:
+        """The first index whose instant is at or after ``moment``."""
+        d = moment - self.start
+        if d <= 0:
+            return 0
+        return min(self.n, -((-d * self.n) // self.span))
+
+
 __all__ = [
     "ANY",
     "UNKNOWN_FIELD",
@@ -512,6 +534,7 @@ __all__ = [
     "Route",
     "Shape",
     "Str",
+    "Timeline",
     "canonical_json",
     "deep_merge",
     "iso",

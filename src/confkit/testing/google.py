@@ -96,6 +96,7 @@ from confkit.testing._fake import (
     FakeAPI,
     Fault,
     Reply,
+    Timeline,
     canonical_json,
     deep_merge,
     json_response,
@@ -2299,23 +2300,6 @@ class GoogleLogTraffic:
         return self.meet + self.admin
 
 
-class _Timeline:
-    """``n`` records spread evenly over ``[start, start + span)`` milliseconds; index order is time order."""
-
-    def __init__(self, n: int, start: int, span: int) -> None:
-        if n > span:
-            raise ValueError(f"{n} records need at least {n} milliseconds so that no two share one")
-        self.n, self.start, self.span = n, start, span
-
-    def ms(self, i: int) -> int:
-        return self.start + (i * self.span) // self.n
-
-    def index_at(self, moment: int) -> int:
-        """The first index whose time is at or after ``moment`` (milliseconds)."""
-        d = moment - self.start
-        if d <= 0:
-            return 0
-        return min(self.n, -((-d * self.n) // self.span))
 
 
 class _Strided:
@@ -2325,7 +2309,7 @@ class _Strided:
     def __init__(
         self,
         make: Callable[[int], dict[str, Any]],
-        times: _Timeline,
+        times: Timeline,
         lo: int,
         hi: int,
         period: int,
@@ -2349,7 +2333,7 @@ class _Strided:
         return self.size
 
     def time(self, k: int) -> str:
-        return _rfc3339_ms(self.times.ms(self.index(k)))
+        return _rfc3339_ms(self.times.at(self.index(k)))
 
     def __getitem__(self, index: slice) -> list[dict[str, Any]]:
         start, stop, _ = index.indices(self.size)
@@ -2398,8 +2382,8 @@ class _BulkActivities:
         self.seed, self.domain = traffic.seed, traffic.domain
         start, span = _ms_floor(traffic.start), _ms_floor(traffic.end) - _ms_floor(traffic.start)
         self.times = {
-            "meet": _Timeline(traffic.meet, start, span),
-            "admin": _Timeline(traffic.admin, start, span),
+            "meet": Timeline(traffic.meet, start, span),
+            "admin": Timeline(traffic.admin, start, span),
         }
         self.kinds = {"meet": _MEET_KINDS, "admin": _ADMIN_KINDS}
         self.make: dict[str, Callable[[int], dict[str, Any]]] = {"meet": self.meet, "admin": self.admin}
@@ -2479,7 +2463,7 @@ class _BulkActivities:
         Parameters shared by a meeting's records are the same dicts (do not mutate served records)."""
         h = _mix64(self.seed, i)
         teacher, teacher_name, organizer, staff_ip, common = self._meeting(i // 40)
-        ms = self.times["meet"].ms(i)
+        ms = self.times["meet"].at(i)
         moment = _rfc3339_ms(ms)
         kind = _MEET_KINDS[i % 100]
         guest = _GUEST_NAMES[(h >> 20) % len(_GUEST_NAMES)]
@@ -2561,7 +2545,7 @@ class _BulkActivities:
         else:
             params.append({"name": "ORG_UNIT_NAME", "value": _ORG_UNITS[(h >> 12) % 3]})
         event = {"type": "APPLICATION_SETTINGS", "name": name, "parameters": params}
-        moment = _rfc3339_ms(self.times["admin"].ms(j))
+        moment = _rfc3339_ms(self.times["admin"].at(j))
         return self._activity("admin", j, h, moment, self._actor(email), f"198.51.100.{(h >> 16) % 200 + 20}", event)
 
 

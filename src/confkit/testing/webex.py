@@ -89,6 +89,7 @@ from confkit.testing._fake import (
     Reply,
     Shape,
     Str,
+    Timeline,
     canonical_json,
     deep_merge,
     json_response,
@@ -2001,7 +2002,7 @@ class FakeWebex(FakeAPI):
         rows: list[tuple[datetime, dict[str, Any]]],
         first: datetime,
         last: datetime,
-        times: _Timeline,
+        times: Timeline,
         key: Callable[[int], tuple[int, str]],
         make: Callable[[int], dict[str, Any]],
         prefix: str,
@@ -2362,24 +2363,6 @@ def _ceil_s(moment: datetime) -> int:
     return -(-_micros(moment) // 1_000_000)
 
 
-class _Timeline:
-    """``n`` records spread evenly over ``span`` units (seconds or milliseconds) from ``start``; index order
-    is time order and no two records share a unit."""
-
-    def __init__(self, n: int, start: int, span: int) -> None:
-        if n > span:
-            raise ValueError(f"{n} records need at least {n} distinct instants in their span")
-        self.n, self.start, self.span = n, start, span
-
-    def at(self, i: int) -> int:
-        return self.start + (i * self.span) // self.n
-
-    def index_at(self, moment: int) -> int:
-        """The first index whose instant is at or after ``moment``."""
-        d = moment - self.start
-        if d <= 0:
-            return 0
-        return min(self.n, -((-d * self.n) // self.span))
 
 
 class _Merged:
@@ -2480,11 +2463,11 @@ class _BulkLogs:
         self.org_id, self.org_name, self.site = org_id, org_name, site
         start_s, end_s = int(traffic.start.timestamp()), int(traffic.end.timestamp())
         start_ms, span_ms = _ceil_ms(traffic.start), _ceil_ms(traffic.end) - _ceil_ms(traffic.start)
-        self.admin_times = _Timeline(traffic.admin, start_ms, span_ms) if traffic.admin else None
-        self.security_times = _Timeline(traffic.security, start_ms, span_ms) if traffic.security else None
+        self.admin_times = Timeline(traffic.admin, start_ms, span_ms) if traffic.admin else None
+        self.security_times = Timeline(traffic.security, start_ms, span_ms) if traffic.security else None
         # Meetings are placed by their end (the order GET /meetings lists them in), all within [start, end).
         span = end_s - start_s - BULK_MAX_DURATION
-        self.meeting_ends = _Timeline(traffic.meetings, start_s + BULK_MAX_DURATION, span) if traffic.meetings else None
+        self.meeting_ends = Timeline(traffic.meetings, start_s + BULK_MAX_DURATION, span) if traffic.meetings else None
         self._mask = _mix(seed + 31, 0)
         self._people: dict[int, tuple[str, str, str]] = {}  # at most the org's people and hosts
 

@@ -68,6 +68,7 @@ from confkit.testing._fake import (
     Reply,
     Route,
     Shape,
+    Timeline,
     canonical_json,
     deep_merge,
     iso,
@@ -326,23 +327,6 @@ class _Mapped:
         return [self.fn(row) for row in self.source[index]]
 
 
-class _Timeline:
-    """``n`` records spread evenly over ``span`` seconds from ``start``; index order is time order."""
-
-    def __init__(self, n: int, start: int, span: int) -> None:
-        if n > span:
-            raise ValueError(f"{n} records need at least {n} seconds so that no two share a second")
-        self.n, self.start, self.span = n, start, span
-
-    def second(self, i: int) -> int:
-        return self.start + (i * self.span) // self.n
-
-    def index_at(self, moment: int) -> int:
-        """The first index whose second is at or after ``moment``."""
-        d = moment - self.start
-        if d <= 0:
-            return 0
-        return min(self.n, -((-d * self.n) // self.span))
 
 
 @dataclass(frozen=True)
@@ -374,9 +358,9 @@ class _BulkLogs:
         self.seed = seed
         self.domain = domain
         start, span = int(traffic.start.timestamp()), int((traffic.end - traffic.start).total_seconds())
-        self.signin_times = _Timeline(traffic.signins, start, span) if traffic.signins else None
-        self.operation_times = _Timeline(traffic.operations, start, span) if traffic.operations else None
-        self.meeting_times = _Timeline(traffic.meetings, start, span) if traffic.meetings else None
+        self.signin_times = Timeline(traffic.signins, start, span) if traffic.signins else None
+        self.operation_times = Timeline(traffic.operations, start, span) if traffic.operations else None
+        self.meeting_times = Timeline(traffic.meetings, start, span) if traffic.meetings else None
 
     def _email(self, u: int, domain: str) -> str:
         first, last = _BULK_FIRST[u % 26].lower(), _BULK_LAST[(u // 26) % 24].lower()
@@ -387,7 +371,7 @@ class _BulkLogs:
         h = _mix(self.seed, i)
         return {
             "email": self._email(h % 3000, self.domain),
-            "time": _iso_s(self.signin_times.second(i)),
+            "time": _iso_s(self.signin_times.at(i)),
             "type": ACTIVITY_TYPES[(h >> 12) & 1],
             "ip_address": f"{(h >> 16) % 200 + 11}.{(h >> 24) & 255}.{(h >> 32) & 255}.{(h >> 40) % 254 + 1}",
             "client_type": CLIENT_TYPES[(h >> 48) % len(CLIENT_TYPES)],
@@ -408,7 +392,7 @@ class _BulkLogs:
         )
         operator = ("it.admin", "security", "helpdesk")[(h >> 32) % 3]
         return {
-            "time": _iso_s(self.operation_times.second(i)),
+            "time": _iso_s(self.operation_times.at(i)),
             "operator": f"{operator}@{self.domain}",
             "category_type": category,
             "action": action,
@@ -459,7 +443,7 @@ class _BulkLogs:
         assert self.meeting_times is not None
         h = _mix(self.seed + 5, m)
         host = self.host(m % self.traffic.hosts)
-        start = self.meeting_times.second(m)
+        start = self.meeting_times.at(m)
         end = start + 2700 + (h % 900)
         return {
             "uuid": self.meeting_uuid(m), "id": 80_000_000_000 + m, "host_id": host["id"],
