@@ -504,9 +504,9 @@ class Timeline:
     index order is time order, no two records share a unit, and a record's index is found from an
     instant by arithmetic (the fakes' bulk log traffic: millions of records in constant memory)."""
 
-    def __init__(self, n: int, start: int, span: int) -> None:
+    def __init__(self, n: int, start: int, span: int, unit: str = "seconds") -> None:
         if n > span:
-            raise ValueError(f"{n} records need at least {n} distinct instants in their span")
+            raise ValueError(f"{n} records need at least {n} {unit} so that no two share one")
         self.n, self.start, self.span = n, start, span
 
     def at(self, i: int) -> int:

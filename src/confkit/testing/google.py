@@ -2382,8 +2382,8 @@ class _BulkActivities:
         self.seed, self.domain = traffic.seed, traffic.domain
         start, span = _ms_floor(traffic.start), _ms_floor(traffic.end) - _ms_floor(traffic.start)
         self.times = {
-            "meet": Timeline(traffic.meet, start, span),
-            "admin": Timeline(traffic.admin, start, span),
+            "meet": Timeline(traffic.meet, start, span, "milliseconds"),
+            "admin": Timeline(traffic.admin, start, span, "milliseconds"),
         }
         self.kinds = {"meet": _MEET_KINDS, "admin": _ADMIN_KINDS}
         self.make: dict[str, Callable[[int], dict[str, Any]]] = {"meet": self.meet, "admin": self.admin}

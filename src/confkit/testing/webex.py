@@ -2463,8 +2463,9 @@ class _BulkLogs:
         self.org_id, self.org_name, self.site = org_id, org_name, site
         start_s, end_s = int(traffic.start.timestamp()), int(traffic.end.timestamp())
         start_ms, span_ms = _ceil_ms(traffic.start), _ceil_ms(traffic.end) - _ceil_ms(traffic.start)
-        self.admin_times = Timeline(traffic.admin, start_ms, span_ms) if traffic.admin else None
-        self.security_times = Timeline(traffic.security, start_ms, span_ms) if traffic.security else None
+        ms = "milliseconds"
+        self.admin_times = Timeline(traffic.admin, start_ms, span_ms, ms) if traffic.admin else None
+        self.security_times = Timeline(traffic.security, start_ms, span_ms, ms) if traffic.security else None
         # Meetings are placed by their end (the order GET /meetings lists them in), all within [start, end).
         span = end_s - start_s - BULK_MAX_DURATION
         self.meeting_ends = Timeline(traffic.meetings, start_s + BULK_MAX_DURATION, span) if traffic.meetings else None
