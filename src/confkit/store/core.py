@@ -23,6 +23,7 @@ import os
 import sqlite3
 import stat
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -91,7 +92,7 @@ class Store:
         self._lock = threading.RLock()
         with self._lock:
             if self.path != MEMORY:
-                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._wal()
             self._conn.execute("PRAGMA foreign_keys=ON")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute(
@@ -104,6 +105,19 @@ class Store:
                 side = Path(self.path + suffix)
                 if side.exists() and stat.S_IMODE(side.stat().st_mode) & 0o077:
                     side.chmod(0o600)
+
+    def _wal(self) -> None:
+        """Switch to the write-ahead log. On a new file that another process is setting up at the same
+        instant SQLite can answer "database is locked" at once, without its busy timeout: try again."""
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> Store:
