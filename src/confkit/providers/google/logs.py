@@ -48,9 +48,7 @@ from hashlib import sha256
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from googleapiclient.errors import HttpError
-
-from confkit.errors import APIError, InvalidRequestError, PaginationLoopError, UnavailableError
+from confkit.errors import InvalidRequestError
 from confkit.logs.model import Category, Outcome, event_id, format_time, new_event, vendor_time
 from confkit.logs.stream import (
     BaseLogStream,
@@ -64,11 +62,7 @@ from confkit.logs.stream import (
     Window,
     align_up,
 )
-from confkit.providers.google.limits import reports_bucket
-from confkit.providers.google.mapping import format_time as rfc3339_seconds
 from confkit.providers.google.mapping import normalize_meeting_code
-from confkit.providers.google.scopes import CALLS
-from confkit.providers.google.transport import HttpCoreAdapter, reports_activities
 
 if TYPE_CHECKING:
     from confkit.logs.redact import Redactor
@@ -758,62 +752,19 @@ def activity_pages(
     page_token: str | None = None,
 ) -> Iterator[tuple[list[dict[str, Any]], str | None]]:
     """Reports ``activities.list`` of ``application`` for all users as the admin, page by page from
-    ``page_token``: (the activities as Google sent them, ``nextPageToken``).
-
-    What :meth:`GoogleProvider.iter_activity_pages` does, but each request counts against the bucket its
-    parameters call for (:func:`~confkit.providers.google.limits.reports_bucket`: ``reports`` unfiltered,
-    ``reports_filtered`` with ``eventName``); the provider's ``_execute`` picks a bucket by method only."""
-    method = "reports.activities.list"
-    size = min(page_size or PAGE_SIZE, PAGE_SIZE)
-    start = rfc3339_seconds(start_time) if start_time is not None else None
-    end = rfc3339_seconds(end_time) if end_time is not None else None
-    bucket = reports_bucket({"userKey": "all", "eventName": event_name})
-    adapter = HttpCoreAdapter(google._core(google.settings.admin_email, CALLS[method].scope_urls), bucket=bucket)
-    seen: set[str] = set()
-    token = page_token or None
-    while True:
-        request = (
-            reports_activities()
-            .list(
-                userKey="all",
-                applicationName=application,
-                startTime=start,
-                endTime=end,
-                eventName=event_name,
-                maxResults=size,
-                pageToken=token,
-            )
-        )
-        try:
-            data = request.execute(http=adapter, num_retries=0) or {}
-        except HttpError as exc:  # only a 3xx can get here: HttpCore raises for every status >= 400
-            raise APIError(
-                f"{method} answered HTTP {exc.status_code}, which confkit does not follow",
-                provider=PROVIDER,
-                status=exc.status_code,
-            ) from None
-        except ValueError:
-            raise UnavailableError(f"{method} returned a body that is not JSON", provider=PROVIDER) from None
-        if not isinstance(data, dict):
-            # googleapiclient hands over a body that is not JSON as text: a proxy's or web filter's page
-            # answered with 200 (common on school networks). Never an empty, complete window.
-            raise UnavailableError(
-                f"{method} returned a body that is not a JSON object (a proxy or web filter in the way?)",
-                provider=PROVIDER,
-            )
-        items = data.get("items")
-        found = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
-        nxt = data.get("nextPageToken") or None
-        yield found, nxt
-        if nxt is None:
-            return
-        if nxt in seen or nxt == token:
-            raise PaginationLoopError(
-                f"the Reports API repeated a page token of {application} activities; stopping instead of looping",
-                provider=PROVIDER,
-            )
-        seen.add(nxt)
-        token = nxt
+    ``page_token``: (the activities as Google sent them, ``nextPageToken``). Each request counts against
+    the bucket its query calls for (``reports`` unfiltered, ``reports_filtered`` with ``eventName``):
+    :meth:`GoogleProvider.iter_activity_pages`, whose ``_execute`` reads the query string."""
+    pages = google.iter_activity_pages(
+        application,
+        start_time=start_time,
+        end_time=end_time,
+        event_name=event_name,
+        page_size=min(page_size or PAGE_SIZE, PAGE_SIZE),
+        page_token=page_token,
+    )
+    for page in pages:
+        yield page.items, page.next_cursor
 
 
 class MeetStream(GoogleStream):
