@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -55,7 +56,7 @@ def test_a_page_and_its_checkpoint_are_one_transaction(monkeypatch: pytest.Monke
     real = core._Tx.execute
 
     def dying(self: core._Tx, sql: str, params: Any = ()) -> Any:
-        if sql.startswith("UPDATE log_checkpoints"):
+        if "INTO log_checkpoints" in sql or sql.startswith("UPDATE log_checkpoints"):
             raise Died  # after the events were inserted, before the cursor moved
         return real(self, sql, params)
 
@@ -66,6 +67,97 @@ def test_a_page_and_its_checkpoint_are_one_transaction(monkeypatch: pytest.Monke
     monkeypatch.undo()
     assert store.count() == 2  # nothing of the failed page
     assert store.checkpoint(KEY).cursor == "page-2"
+
+
+def _commit_from_threads(store: LogStore, keys: list[StreamKey], pages: dict[StreamKey, list[dict[str, Any]]],
+                         ) -> dict[StreamKey, BaseException | None]:
+    """Commit one page per key from its own thread, all queued before any of them gets the store."""
+    outcome: dict[StreamKey, BaseException | None] = {}
+
+    def commit(key: StreamKey) -> None:
+        try:
+            store.commit_page(key, pages[key], cursor=f"after-{key.stream}", units=(), now=NOW, finished=None,
+                              window=WINDOW)
+            outcome[key] = None
+        except BaseException as exc:
+            outcome[key] = exc
+
+    threads = [threading.Thread(target=commit, args=(key,)) for key in keys]
+    with store.store.lock:  # nobody commits until every page is waiting
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 10
+        while len(store._queue) < len(keys) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert len(store._queue) == len(keys)
+    for thread in threads:
+        thread.join(10)
+    return outcome
+
+
+def test_pages_waiting_for_the_store_are_committed_in_one_transaction(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = LogStore.memory()
+    keys = [StreamKey("tenant-1", "zoom", f"stream-{n}") for n in range(4)]
+    pages = {key: [event(10 * n + i) for i in range(3)] for n, key in enumerate(keys)}
+    transactions = 0
+    real = core.Store.transaction
+
+    def counted(self: core.Store) -> Any:
+        nonlocal transactions
+        transactions += 1
+        return real(self)
+
+    monkeypatch.setattr(core.Store, "transaction", counted)
+    outcome = _commit_from_threads(store, keys, pages)
+    assert outcome == dict.fromkeys(keys)
+    assert transactions == 1
+    assert store.count() == 12
+    for key in keys:  # each page with its own position and counts
+        checkpoint = store.checkpoint(key)
+        assert (checkpoint.cursor, checkpoint.events_new, checkpoint.pages) == (f"after-{key.stream}", 3, 1)
+
+
+def test_a_failing_page_in_a_group_fails_only_its_own_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = LogStore.memory()
+    keys = [StreamKey("tenant-1", "zoom", f"stream-{n}") for n in range(3)]
+    pages = {key: [event(10 * n + i) for i in range(2)] for n, key in enumerate(keys)}
+    bad = keys[1]
+    real = LogStore._apply
+
+    def failing(self: LogStore, tx: Any, write: Any) -> int:
+        if write.key == bad:
+            raise core.sqlite3.OperationalError("disk I/O error")
+        return real(self, tx, write)
+
+    monkeypatch.setattr(LogStore, "_apply", failing)
+    outcome = _commit_from_threads(store, keys, pages)
+    assert isinstance(outcome[bad], core.sqlite3.OperationalError)
+    assert [outcome[k] for k in keys if k != bad] == [None, None]
+    assert store.count() == 4  # the two good pages, nothing of the bad one
+    assert store.checkpoint(bad).cursor is None
+    assert {store.checkpoint(k).cursor for k in keys if k != bad} == {"after-stream-0", "after-stream-2"}
+
+
+def test_one_insert_statement_per_page_whatever_its_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = LogStore.memory()
+    statements: list[int] = []
+    real = core._Tx.execute
+
+    def counting(self: core._Tx, sql: str, params: Any = ()) -> Any:
+        if sql.startswith("INSERT OR IGNORE INTO log_events"):
+            statements.append(len(params))
+        return real(self, sql, params)
+
+    monkeypatch.setattr(core._Tx, "execute", counting)
+    for size in (1, 300, 1000):
+        store.commit_page(KEY, [event(n) for n in range(size)], cursor="c", units=(), now=NOW, finished=None,
+                          window=WINDOW)
+    assert statements == [9, 2700, 9000]
+    big = [event(n) for n in range(2500)]  # beyond MAX_ROWS_PER_INSERT: split, nothing lost
+    statements.clear()
+    store.commit_page(KEY, big, cursor="d", units=(), now=NOW, finished=None, window=WINDOW)
+    assert sum(statements) == 9 * 2500 and max(statements) <= 9 * store._rows_per_insert
+    assert store.count() == 2500
 
 
 def test_re_committing_a_page_stores_nothing_twice() -> None:

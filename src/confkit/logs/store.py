@@ -12,12 +12,14 @@ The collector's crash-safety rests on :meth:`LogStore.commit_page`: a page's new
 stream's cursor after that page, the sub-units it finished and - on a window's last page - the
 window's completion are written in **one** transaction. Killing the process at any instant leaves
 either everything of a page or nothing of it; the rerun resumes from the committed cursor and the
-stable event id (the primary key) turns any re-read into a no-op.
+stable event id (the primary key) turns any re-read into a no-op. Pages of several streams that wait
+for the store at the same moment share one transaction (group commit), each with its own position.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -212,12 +214,64 @@ def _dumps(event: dict[str, Any] | tuple[Any, ...]) -> str:
         return _FALLBACK.encode(event)
 
 
+_EVENT_COLUMNS = ("id", "time", "tenant", "provider", "stream", "category", "action", "body", "collected_at")
+#: Rows per INSERT statement at most (SQLite's limit on bound parameters lowers it: 999 before 3.32).
+MAX_ROWS_PER_INSERT = 1024
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(rows: int) -> str:
+    marks = "(" + ",".join("?" * len(_EVENT_COLUMNS)) + ")"
+    return f"INSERT OR IGNORE INTO log_events ({', '.join(_EVENT_COLUMNS)}) VALUES " + ",".join([marks] * rows)
+
+
+#: A page's position, counted in (the stream's checkpoint row is made by the first page if need be).
+_ADVANCE = (
+    "INSERT INTO log_checkpoints (tenant, provider, stream, cursor, cursor_saved_at, pages, events_new, events_dup) "
+    "VALUES (?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT (tenant, provider, stream) DO UPDATE SET "
+    "cursor = excluded.cursor, cursor_saved_at = excluded.cursor_saved_at, pages = pages + 1, "
+    "events_new = events_new + excluded.events_new, events_dup = events_dup + excluded.events_dup"
+)
+#: A window's last page: the window is complete, ``done_until`` never moves backwards.
+_FINISH = (
+    "INSERT INTO log_checkpoints (tenant, provider, stream, pages, events_new, events_dup, done_until, covered_from) "
+    "VALUES (?, ?, ?, 1, ?, ?, ?, ?) ON CONFLICT (tenant, provider, stream) DO UPDATE SET "
+    "cursor = NULL, cursor_saved_at = NULL, window_start = NULL, window_end = NULL, window_started_at = NULL, "
+    "pages = pages + 1, events_new = events_new + excluded.events_new, "
+    "events_dup = events_dup + excluded.events_dup, "
+    "done_until = CASE WHEN done_until IS NULL OR done_until < excluded.done_until "
+    "THEN excluded.done_until ELSE done_until END, "
+    "covered_from = CASE WHEN covered_from IS NULL OR covered_from > excluded.covered_from "
+    "THEN excluded.covered_from ELSE covered_from END"
+)
+
+
+@dataclass(eq=False)
+class _PageWrite:
+    """One page on its way into the store (see :meth:`LogStore.commit_page`)."""
+
+    key: StreamKey
+    total: int
+    cursor: str | None
+    units: tuple[str, ...]
+    stamp: str
+    finished: str | None
+    window_start: str
+    rows: list[Any] = field(default_factory=list)
+    inserted: int = 0
+    done: bool = False
+    error: BaseException | None = None
+
+
 class LogStore:
     """The ``logs`` module of a confkit store."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         store.migrate(LOGS)
+        self._rows_per_insert = max(1, min(MAX_ROWS_PER_INSERT, store.max_variables // len(_EVENT_COLUMNS)))
+        self._queue: list[_PageWrite] = []
+        self._queue_lock = threading.Lock()
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> LogStore:
@@ -410,83 +464,133 @@ class LogStore:
         determines its time (both come from the same vendor record), and an index in time order
         keeps inserts local.
         """
-        stamp = format_time(now)
-        total = len(events) + len(records)
-        tenant, provider, stream = key.tenant, key.provider, key.stream
-        with self.store.transaction() as tx:
-            self._ensure(tx, key)
-            new: list[dict[str, Any]] = []
-            new_records: list[VendorRecord] = []
-            inserted = 0
-            if events or records:
-                if want_new:
-                    pairs = [(e["time"], e["id"]) for e in events] + [(r.time, r.id) for r in records]
-                    existing: set[str] = set()
-                    for start in range(0, len(pairs), 400):  # within SQLite's limit of bound parameters
-                        chunk = pairs[start:start + 400]
-                        marks = ",".join("(?,?)" for _ in chunk)
-                        existing.update(row[0] for row in tx.execute(
-                            f"SELECT id FROM log_events WHERE (time, id) IN (VALUES {marks})",
-                            [v for pair in chunk for v in pair]))
-                    seen: set[str] = set()
-                    for event in events:
-                        if event["id"] not in existing and event["id"] not in seen:
-                            seen.add(event["id"])
-                            new.append(event)
-                    for record in records:
-                        if record.id not in existing and record.id not in seen:
-                            seen.add(record.id)
-                            new_records.append(record)
-                    events, records = new, new_records
-                rows = [
-                    (e["id"], e["time"], tenant, provider, stream, e["category"], e["action"], _dumps(e), stamp)
-                    for e in events
-                ]
-                rows += [
-                    (r.id, r.time, tenant, provider, stream, r.category, r.action,
-                     _dumps((r.raw,) if r.context is None else (r.raw, r.context)), stamp)
-                    for r in records
-                ]
-                inserted = tx.executemany(
-                    "INSERT OR IGNORE INTO log_events (id, time, tenant, provider, stream, category, action, body, "
-                    "collected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    rows,
-                ).rowcount
-            dups = total - inserted
-            where = (key.tenant, key.provider, key.stream)
-            if finished is None:
-                tx.execute(
-                    "UPDATE log_checkpoints SET cursor = ?, cursor_saved_at = ?, pages = pages + 1, "
-                    "events_new = events_new + ?, events_dup = events_dup + ? "
-                    "WHERE tenant = ? AND provider = ? AND stream = ?",
-                    (cursor, stamp, inserted, dups, *where),
-                )
-                if units:
-                    tx.executemany(
-                        "INSERT INTO log_units (tenant, provider, stream, unit) VALUES (?, ?, ?, ?) "
-                        "ON CONFLICT DO NOTHING",
-                        [(*where, unit) for unit in units],
-                    )
+        write = _PageWrite(key, len(events) + len(records), cursor, tuple(units), format_time(now),
+                           None if finished is None else format_time(finished), format_time(window.start))
+        if want_new:
+            # The iterator path: which events are new is read inside the page's own transaction.
+            with self.store.transaction() as tx:
+                events, records = self._new_only(tx, events, records)
+                write.rows = self._rows(key, events, records, write.stamp)
+                inserted = self._apply(tx, write)
+            return PageResult(inserted, write.total - inserted, list(events), list(records))
+        write.rows = self._rows(key, events, records, write.stamp)  # encoded before the lock is taken
+        with self._queue_lock:
+            self._queue.append(write)
+        with self.store.lock:
+            if not write.done:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                if write not in batch:  # pragma: no cover - every waiting page is in the queue
+                    batch.append(write)
+                self._commit_group(batch, write)
+        if write.error is not None:
+            raise write.error
+        return PageResult(write.inserted, write.total - write.inserted, [])
+
+    def _commit_group(self, batch: list[_PageWrite], mine: _PageWrite) -> None:
+        """Commit the pages waiting for the store (``mine`` among them) in one transaction.
+
+        Group commit: the streams' threads queue for the store while one of them commits, so whoever
+        gets it next commits every page waiting by then. Each page keeps its own checkpoint update in
+        the same transaction as its events, so a page and its position are still never apart; what a
+        group shares is the transaction's ``BEGIN`` and ``COMMIT`` - each a trip out of Python and back,
+        which waited for the GIL behind the threads decoding pages and made the store the collection's
+        bottleneck. Should a group fail, its pages are committed one by one, so that an error is only
+        the page's own.
+        """
+        try:
+            with self.store.transaction() as tx:
+                for write in batch:
+                    write.inserted = self._apply(tx, write)
+        except Exception as group_error:
+            if len(batch) == 1:
+                mine.error = group_error
             else:
-                tx.execute(
-                    "UPDATE log_checkpoints SET cursor = NULL, cursor_saved_at = NULL, window_start = NULL, "
-                    "window_end = NULL, window_started_at = NULL, pages = pages + 1, "
-                    "events_new = events_new + ?, events_dup = events_dup + ?, "
-                    "done_until = CASE WHEN done_until IS NULL OR done_until < ? THEN ? ELSE done_until END, "
-                    "covered_from = CASE WHEN covered_from IS NULL OR covered_from > ? THEN ? ELSE covered_from END "
-                    "WHERE tenant = ? AND provider = ? AND stream = ?",
-                    (
-                        inserted,
-                        dups,
-                        format_time(finished),
-                        format_time(finished),
-                        format_time(window.start),
-                        format_time(window.start),
-                        *where,
-                    ),
+                for write in batch:
+                    try:
+                        with self.store.transaction() as tx:
+                            write.inserted = self._apply(tx, write)
+                    except Exception as exc:
+                        write.error = exc
+        except BaseException:
+            # Interrupted (KeyboardInterrupt): the other pages go back to the queue for their own threads.
+            with self._queue_lock:
+                self._queue[:0] = [w for w in batch if w is not mine]
+            raise
+        for write in batch:
+            write.done = True
+
+    @staticmethod
+    def _rows(key: StreamKey, events: Sequence[dict[str, Any]], records: Sequence[VendorRecord],
+              stamp: str) -> list[Any]:
+        """The page's event rows for :meth:`_insert`: their nine values one after another."""
+        tenant, provider, stream = key.tenant, key.provider, key.stream
+        flat: list[Any] = []
+        for e in events:
+            flat += (e["id"], e["time"], tenant, provider, stream, e["category"], e["action"], _dumps(e), stamp)
+        for r in records:
+            flat += (r.id, r.time, tenant, provider, stream, r.category, r.action,
+                     _dumps((r.raw,) if r.context is None else (r.raw, r.context)), stamp)
+        return flat
+
+    @staticmethod
+    def _new_only(tx: Any, events: Sequence[dict[str, Any]], records: Sequence[VendorRecord]
+                  ) -> tuple[list[dict[str, Any]], list[VendorRecord]]:
+        """The events and records of a page that are not stored yet (nor repeated within the page)."""
+        pairs = [(e["time"], e["id"]) for e in events] + [(r.time, r.id) for r in records]
+        existing: set[str] = set()
+        for start in range(0, len(pairs), 400):  # within SQLite's limit of bound parameters
+            chunk = pairs[start:start + 400]
+            marks = ",".join("(?,?)" for _ in chunk)
+            existing.update(row[0] for row in tx.execute(
+                f"SELECT id FROM log_events WHERE (time, id) IN (VALUES {marks})", [v for pair in chunk for v in pair]))
+        seen: set[str] = set()
+        new: list[dict[str, Any]] = []
+        new_records: list[VendorRecord] = []
+        for event in events:
+            if event["id"] not in existing and event["id"] not in seen:
+                seen.add(event["id"])
+                new.append(event)
+        for record in records:
+            if record.id not in existing and record.id not in seen:
+                seen.add(record.id)
+                new_records.append(record)
+        return new, new_records
+
+    def _apply(self, tx: Any, write: _PageWrite) -> int:
+        """A page's rows and the stream's position after it, inside ``tx``; returns how many rows were new."""
+        inserted = self._insert(tx, write.rows) if write.rows else 0
+        dups = write.total - inserted
+        key = write.key
+        where = (key.tenant, key.provider, key.stream)
+        if write.finished is None:
+            tx.execute(_ADVANCE, (*where, write.cursor, write.stamp, inserted, dups))
+            if write.units:
+                tx.executemany(
+                    "INSERT INTO log_units (tenant, provider, stream, unit) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    [(*where, unit) for unit in write.units],
                 )
-                tx.execute("DELETE FROM log_units WHERE tenant = ? AND provider = ? AND stream = ?", where)
-        return PageResult(inserted, dups, new, new_records)
+        else:
+            tx.execute(_FINISH, (*where, inserted, dups, write.finished, write.window_start))
+            tx.execute("DELETE FROM log_units WHERE tenant = ? AND provider = ? AND stream = ?", where)
+        return inserted
+
+    def _insert(self, tx: Any, flat: list[Any]) -> int:
+        """Insert event rows (``flat``: their nine values one after another); returns how many were new.
+
+        All the rows of a page in one ``INSERT`` statement (a page of up to ``MAX_ROWS_PER_INSERT`` rows; pages
+        have a handful of sizes, so the statements stay in the connection's statement cache). CPython's
+        sqlite3 releases the GIL around every ``sqlite3_step``, and getting it back means waiting for the
+        threads that decode the other streams' pages; ``executemany`` steps once per row.
+        """
+        width = len(_EVENT_COLUMNS)
+        rows = len(flat) // width
+        most = self._rows_per_insert
+        inserted = 0
+        for done in range(0, rows, most):
+            size = min(most, rows - done)
+            inserted += tx.execute(_insert_sql(size), flat[done * width:(done + size) * width]).rowcount
+        return inserted
 
     # -- gaps, salts, runs -------------------------------------------------------------------------
 

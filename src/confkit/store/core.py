@@ -89,6 +89,8 @@ class Store:
         except (OSError, sqlite3.Error) as exc:
             raise ConfigurationError(f"cannot open the confkit store {self.path}: {exc}") from None
         self._conn.row_factory = sqlite3.Row
+        #: The most parameters one statement may bind (SQLite's compile-time limit: 999 before 3.32).
+        self.max_variables: int = self._conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
         self._lock = threading.RLock()
         with self._lock:
             if self.path != MEMORY:
@@ -158,6 +160,11 @@ class Store:
             return migrations.version
 
     # -- access ------------------------------------------------------------------------------------
+
+    @property
+    def lock(self) -> threading.RLock:
+        """The connection's lock (re-entrant): hold it to make several operations one step for other threads."""
+        return self._lock
 
     @contextmanager
     def transaction(self) -> Iterator[_Tx]:
