@@ -20,6 +20,8 @@ from confkit.http.ratelimit import Rate
 from confkit.logs import LogStore, export, fetch, read
 from confkit.logs.engine import Collector, StreamProgress
 from confkit.logs.model import LogEvent, event_id
+from confkit.logs.raw import decoded, is_raw
+from confkit.logs.raw import text as raw_text
 from confkit.logs.redact import Redactor
 from confkit.logs.store import StreamKey
 from confkit.logs.stream import (
@@ -35,6 +37,7 @@ from confkit.logs.stream import (
 from confkit.providers.google import GoogleProvider
 from confkit.providers.google.limits import DEFAULT_RATES, REPORTS, REPORTS_FILTERED, bucket_for, rates_for
 from confkit.providers.google.logs import (
+    MEET_SPLITTER,
     NORMALIZERS,
     RAW_REDACTORS,
     SETTING_EVENTS,
@@ -44,12 +47,14 @@ from confkit.providers.google.logs import (
     int64,
     meet_events,
     meet_records,
+    meet_split_records,
     parameters,
     redact_activity,
     setting_events,
     setting_records,
     tenant_of,
 )
+from confkit.providers.google.transport import _SplitJsonModel
 from confkit.sandbox import build_district
 from confkit.testing.google import SANDBOX, FakeGoogle
 
@@ -959,6 +964,85 @@ def test_a_stored_meet_record_normalizes_to_the_mappers_event(activity: dict[str
     assert all(r.raw is activity for r in records)  # lossless: the untouched activity is the event's raw
     for event in events:
         ev(event)
+
+
+def _page(*activities: Any, indent: int | None = 2) -> bytes:
+    """A Reports page as Google sends it (pretty-printed, as its APIs answer by default)."""
+    return json.dumps({"kind": "admin#reports#activities", "etag": '"e"', "items": list(activities),
+                       "nextPageToken": "tok-2"}, indent=indent).encode()
+
+
+def _splittable(activity: dict[str, Any]) -> bool:
+    """What :data:`MEET_SPLITTER` reads: an ``id`` object, ``events`` a list of objects, text msgspec accepts
+    (it refuses lone surrogates such as ``\ud800``); anything else is decoded the usual way."""
+    events = activity.get("events", [])
+    return (isinstance(activity.get("id", {}), dict) and isinstance(events, list)
+            and all(isinstance(e, dict) for e in events) and "\\ud8" not in json.dumps(activity))
+
+
+@pytest.mark.parametrize("activity", odd_meet_activities())
+def test_a_split_meet_page_gives_the_mappers_records_and_the_activity_as_sent(activity: dict[str, Any]) -> None:
+    split = MEET_SPLITTER.split(_page(CALL_ENDED, activity))
+    assert (split is not None) == _splittable(activity)
+    if split is None:
+        return
+    pairs, fields = split
+    assert fields == {"nextPageToken": "tok-2"}
+    got = [r for keys, raw in pairs for r in meet_split_records(keys, raw)]
+    whole = meet_records(CALL_ENDED) + meet_records(activity)
+    assert [(r.id, r.time, r.category, r.action, r.context) for r in got] == [
+        (r.id, r.time, r.category, r.action, r.context) for r in whole
+    ]
+    for (_, raw), original in zip(pairs, (CALL_ENDED, activity), strict=True):
+        assert is_raw(raw) and decoded(raw) == original  # the vendor's record, exactly
+        assert raw_text(raw) == json.dumps(original, separators=(",", ":"))  # as sent, whitespace removed
+    assert [record_event(r, "google", TENANT, "meet") for r in got] == (
+        meet_events(CALL_ENDED, TENANT) + meet_events(activity, TENANT)
+    )
+
+
+def test_pages_that_cannot_be_split_are_read_the_usual_way() -> None:
+    assert MEET_SPLITTER.split(b"<html>blocked by the web filter</html>") is None
+    assert MEET_SPLITTER.split(b'{"items": null}') is None
+    good = _page(CALL_ENDED)
+    assert MEET_SPLITTER.split(good.replace(b"Richard Roe", "Renée".encode())) is not None
+    assert MEET_SPLITTER.split(good.replace(b"Richard Roe", b"Ren\xe9e")) is None  # Latin-1, not UTF-8
+    model = _SplitJsonModel(MEET_SPLITTER)
+    odd = _page({"id": "C0/meet/1", "events": []})
+    assert model.deserialize(odd) == json.loads(odd)
+    pairs, _ = model.deserialize(good)
+    assert decoded(pairs[0][1]) == CALL_ENDED
+
+
+def test_a_page_google_sends_in_a_shape_the_splitter_refuses_is_collected_all_the_same(clock: FakeClock) -> None:
+    fake = FakeGoogle(clock=clock)
+    fake.add_user(ADMIN, first_name="IT", last_name="Admin", org_unit="/Staff", is_admin=True)
+    seed_traffic(fake, calls=40, settings=0, days=2)
+    odd = fake.add_meet_activity("call_ended", actor_email=None, meeting_code="abc-mnop-xyz",
+                                 organizer_email="ada.adams@staff.lincoln-usd.example",
+                                 time=START - timedelta(hours=3), duration_seconds=60, display_name="Lone \ud800")
+    assert not _splittable(odd)
+    meet, _ = streams(google(fake, clock))
+    store = LogStore.memory()
+    assert collector(store, clock).run([meet]).ok
+    expected = {e["id"] for a in fake.log_records("meet") for e in meet_events(a, TENANT)}
+    assert set(store.ids()) == expected and store.count() == len(expected)
+
+
+def test_non_ascii_text_in_a_split_record_is_stored_and_read_back_as_sent(clock: FakeClock) -> None:
+    fake = FakeGoogle(clock=clock)
+    fake.add_user(ADMIN, first_name="IT", last_name="Admin", org_unit="/Staff", is_admin=True)
+    fake.add_meet_activity("call_ended", actor_email=None, meeting_code="abc-mnop-xyz",
+                           organizer_email="ada.adams@staff.lincoln-usd.example", time=START - timedelta(hours=2),
+                           duration_seconds=60, is_external=True, display_name="Renée Ñúñez 李")  # fmt: skip
+    provider = google(fake, clock)
+    meet, _ = streams(provider)
+    store = LogStore.memory()
+    assert collector(store, clock).run([meet]).ok
+    [event] = list(read(store))
+    [activity] = list(fake.log_records("meet"))
+    assert event.raw == activity and event == ev(meet_events(activity, TENANT)[0])
+    assert event.actor.name == "Renée Ñúñez 李"
 
 
 def test_stored_admin_records_normalize_to_the_mappers_events() -> None:

@@ -34,6 +34,8 @@ from typing import Any
 import orjson
 
 from confkit.logs.model import format_time, parse_time
+from confkit.logs.raw import RawJSON
+from confkit.logs.raw import text as raw_text
 from confkit.logs.stream import VendorRecord, Window, record_event
 from confkit.store.core import MEMORY, Migrations, Store, default_path
 
@@ -529,8 +531,12 @@ class LogStore:
         for e in events:
             flat += (e["id"], e["time"], tenant, provider, stream, e["category"], e["action"], _dumps(e), stamp)
         for r in records:
-            flat += (r.id, r.time, tenant, provider, stream, r.category, r.action,
-                     _dumps((r.raw,) if r.context is None else (r.raw, r.context)), stamp)
+            raw = r.raw
+            if raw.__class__ is RawJSON:  # the vendor's JSON text as it came: stored as it is
+                body = f"[{raw_text(raw)}]" if r.context is None else f"[{raw_text(raw)},{_dumps(r.context)}]"
+            else:
+                body = _dumps((raw,) if r.context is None else (raw, r.context))
+            flat += (r.id, r.time, tenant, provider, stream, r.category, r.action, body, stamp)
         return flat
 
     @staticmethod

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
 from confkit.errors import ConfkitError
 from confkit.logs.model import Category
+from confkit.logs.raw import RawJSON, decoded
 
 if TYPE_CHECKING:
     from confkit.logs.redact import Redactor
@@ -82,14 +83,15 @@ class VendorRecord(NamedTuple):
 
     ``id``, ``time`` (the stored UTC form), ``category`` and ``action`` are what the stream's mapper
     gives for ``raw``; ``context`` is what the mapper needs besides the record (e.g. the meeting a
-    participant record belongs to), ``None`` when nothing.
+    participant record belongs to), ``None`` when nothing. ``raw`` is the record decoded, or its JSON
+    text as it came (:data:`confkit.logs.raw.RawJSON`), stored as it is.
     """
 
     id: str
     time: str
     category: str
     action: str
-    raw: dict[str, Any]
+    raw: dict[str, Any] | RawJSON
     context: dict[str, Any] | None = None
 
 
@@ -292,7 +294,7 @@ def normalizer(provider: str, stream: str) -> Normalizer:
 
 def record_event(record: VendorRecord, provider: str, tenant: str, stream: str) -> dict[str, Any]:
     """The normalized event dict of a vendor record (its id, time, category and action as indexed)."""
-    event = normalizer(provider, stream)(record.raw, record.context, tenant, record.time)
+    event = normalizer(provider, stream)(decoded(record.raw), record.context, tenant, record.time)
     event["id"], event["time"], event["category"], event["action"] = record[:4]
     return event
 

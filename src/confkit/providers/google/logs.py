@@ -46,10 +46,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from hashlib import sha256
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from confkit.errors import InvalidRequestError
 from confkit.logs.model import Category, Outcome, event_id, format_time, new_event, vendor_time
+from confkit.logs.raw import PageSplitter, RawJSON
 from confkit.logs.stream import (
     BaseLogStream,
     CursorExpiredError,
@@ -532,6 +533,37 @@ def meet_records(activity: dict[str, Any]) -> list[VendorRecord]:
     return out
 
 
+class _IdKeys(TypedDict, total=False):
+    time: Any
+    customerId: Any
+    applicationName: Any
+    uniqueQualifier: Any
+
+
+class _EntryKeys(TypedDict, total=False):
+    name: Any
+
+
+class _MeetKeys(TypedDict, total=False):
+    """Every field of an activity :func:`meet_records` reads (``_records``): the rest is not decoded."""
+
+    id: _IdKeys
+    events: list[_EntryKeys]
+
+
+#: Meet log pages read as each activity's JSON text and the fields its index needs (confkit.logs.raw).
+MEET_SPLITTER = PageSplitter("items", _MeetKeys, ("nextPageToken",))
+
+
+def meet_split_records(keys: dict[str, Any], raw: RawJSON | None) -> list[VendorRecord]:
+    """:func:`meet_records` of an activity read by :data:`MEET_SPLITTER`: ids and indexed columns from
+    ``keys``, the record stored as ``raw`` (its JSON text); ``raw`` ``None``: ``keys`` is the whole activity."""
+    found = meet_records(keys)
+    if raw is None:
+        return found
+    return [VendorRecord(r.id, r.time, r.category, r.action, raw, r.context) for r in found]
+
+
 def setting_records(activity: dict[str, Any], name: str | None = None) -> list[VendorRecord]:
     """:func:`setting_events` as :class:`~confkit.logs.stream.VendorRecord` objects (normalized when read)."""
 
@@ -710,19 +742,28 @@ class GoogleStream(BaseLogStream):
         return start, end, token, series
 
     def _series(
-        self, start: str, end: str, token: str | None, event_name: str | None = None
-    ) -> Iterator[tuple[list[dict[str, Any]], str | None]]:
-        """(activities, next token) per page of one ``activities.list`` series, from ``token``."""
+        self, start: str, end: str, token: str | None, event_name: str | None = None,
+        splitter: PageSplitter | None = None,
+    ) -> Iterator[tuple[Any, str | None]]:
+        """(activities, next token) per page of one ``activities.list`` series, from ``token``; with
+        ``splitter``, each activity as ``(keys, its JSON text)`` (:meth:`GoogleProvider.iter_split_activity_pages`)."""
         sent = token
-        pages = activity_pages(
-            self.google,
-            self.application,
-            start_time=_parse(start),
-            end_time=_parse(end),
-            event_name=event_name,
-            page_size=self.page_size,
-            page_token=token,
-        )
+        pages: Iterator[tuple[Any, str | None]]
+        if splitter is not None:
+            pages = self.google.iter_split_activity_pages(
+                self.application, splitter, start_time=_parse(start), end_time=_parse(end), event_name=event_name,
+                page_size=min(self.page_size or PAGE_SIZE, PAGE_SIZE), page_token=token,
+            )  # fmt: skip
+        else:
+            pages = activity_pages(
+                self.google,
+                self.application,
+                start_time=_parse(start),
+                end_time=_parse(end),
+                event_name=event_name,
+                page_size=self.page_size,
+                page_token=token,
+            )
         while True:
             try:
                 page = next(pages)
@@ -793,8 +834,8 @@ class MeetStream(GoogleStream):
                 yield LogPage([], None)
                 return
             (start, end), token = bounds, None
-        for items, nxt in self._series(start, end, token):
-            records = [r for activity in items for r in meet_records(activity)]
+        for items, nxt in self._series(start, end, token, splitter=MEET_SPLITTER):
+            records = [r for keys, raw in items for r in meet_split_records(keys, raw)]
             yield LogPage((), encode_cursor(start, end, nxt) if nxt else None, records=records)
 
 

@@ -34,6 +34,7 @@ from confkit.http.core import HttpCore
 from confkit.http.pagination import paginate
 from confkit.http.ratelimit import RateLimiter
 from confkit.http.retry import RetryPolicy
+from confkit.logs.raw import PageSplitter, RawJSON
 from confkit.models import (
     AccountSettings,
     Meeting,
@@ -53,7 +54,7 @@ from confkit.providers.google.errors import PROVIDER, map_error, map_token_error
 from confkit.providers.google.limits import bucket_for, rates_for
 from confkit.providers.google.mapping import SPACE_CONFIG_OPTION, MeetAuditEvent, MeetingRef
 from confkit.providers.google.scopes import CALLS
-from confkit.providers.google.transport import HttpCoreAdapter, reports_activities, service
+from confkit.providers.google.transport import HttpCoreAdapter, reports_activities, reports_activities_split, service
 from confkit.providers.google.wire import Events, ListPoliciesResponse, OrgUnits, Users
 
 MAX_USERS_PAGE = 500
@@ -449,13 +450,56 @@ class GoogleProvider(Provider):
         """Reports ``activities.list`` of ``application`` (``meet``, ``admin`` ...) for all users, page by
         page from ``page_token``: the activities exactly as Google sent them, ``next_cursor`` = Google's
         ``nextPageToken``. The audit-log streams (``confkit.providers.google.logs``) resume with it."""
+        for data in self._activity_bodies(_activities(), application, start_time, end_time, event_name, page_size,
+                                          page_token):
+            items = data.get("items")
+            found = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+            yield Page(items=found, next_cursor=data.get("nextPageToken") or None)
+
+    def iter_split_activity_pages(
+        self,
+        application: str,
+        splitter: PageSplitter,
+        *,
+        start_time: datetime | None = None,
+        end_time: datetime | None = None,
+        event_name: str | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+    ) -> Iterator[tuple[list[tuple[dict[str, Any], RawJSON | None]], str | None]]:
+        """:meth:`iter_activity_pages` with each activity as ``(keys, its JSON text)``: ``splitter`` (items
+        ``items``, field ``nextPageToken``) decodes only the fields ``keys`` names, and the text is the
+        activity as Google sent it. A page that cannot be split is decoded as usual: ``(activity, None)``."""
+        resource = reports_activities_split(splitter)
+        for data in self._activity_bodies(resource, application, start_time, end_time, event_name, page_size,
+                                          page_token):
+            if isinstance(data, tuple):
+                pairs, fields = data
+                yield [(keys, raw) for keys, raw in pairs], fields.get("nextPageToken") or None
+                continue
+            items = data.get("items")
+            found = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+            yield [(activity, None) for activity in found], data.get("nextPageToken") or None
+
+    def _activity_bodies(
+        self,
+        resource: Any,
+        application: str,
+        start_time: datetime | None,
+        end_time: datetime | None,
+        event_name: str | None,
+        page_size: int | None,
+        page_token: str | None,
+    ) -> Iterator[Any]:
+        """The decoded bodies of ``activities.list`` page after page (a dict, or what ``resource``'s model
+        makes of it), following ``nextPageToken`` and refusing a repeated one."""
         size = min(page_size or MAX_ACTIVITIES_PAGE, MAX_ACTIVITIES_PAGE)
         start = mapping.format_time(start_time) if start_time is not None else None
         end = mapping.format_time(end_time) if end_time is not None else None
         seen: set[str] = set()
         token = page_token or None
         while True:
-            request = _activities().list(
+            request = resource.list(
                 userKey="all",
                 applicationName=application,
                 startTime=start,
@@ -465,16 +509,17 @@ class GoogleProvider(Provider):
                 pageToken=token,
             )
             data = self._execute(request) or {}
-            if not isinstance(data, dict):
+            if isinstance(data, tuple):
+                nxt = data[1].get("nextPageToken") or None
+            elif isinstance(data, dict):
+                nxt = data.get("nextPageToken") or None
+            else:
                 raise UnavailableError(
                     "reports.activities.list returned a body that is not a JSON object (a proxy or web filter "
                     "in the way?)",
                     provider=PROVIDER,
                 )
-            items = data.get("items")
-            found = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
-            nxt = data.get("nextPageToken") or None
-            yield Page(items=found, next_cursor=nxt)
+            yield data
             if nxt is None:
                 return
             if nxt in seen or nxt == token:

@@ -32,6 +32,7 @@ from googleapiclient.model import JsonModel
 
 from confkit.errors import ConfkitError
 from confkit.http.core import HttpCore
+from confkit.logs.raw import PageSplitter
 
 #: (build name, version) of every API the adapter uses, by discovery name.
 APIS: dict[str, tuple[str, str]] = {
@@ -89,6 +90,31 @@ def reports_activities() -> Any:
     """The Reports ``activities`` resource, made once: each ``activities()`` call builds its methods again
     from the discovery document (about a millisecond), and a request built from it keeps no state in it."""
     return service("reports").activities()
+
+
+class _SplitJsonModel(_FastJsonModel):
+    """Bodies read by a :class:`~confkit.logs.raw.PageSplitter`: ``(pairs, fields)`` instead of a dict, or the
+    dict as usual when the page cannot be read that way."""
+
+    def __init__(self, splitter: PageSplitter) -> None:
+        super().__init__()
+        self.splitter = splitter
+
+    def deserialize(self, content: Any) -> Any:
+        if isinstance(content, bytes) and content:
+            split = self.splitter.split(content)
+            if split is not None:
+                return split
+        return super().deserialize(content)
+
+
+@functools.cache
+def reports_activities_split(splitter: PageSplitter) -> Any:
+    """The Reports ``activities`` resource whose responses are split by ``splitter`` (made once per splitter)."""
+    name, version = APIS["reports"]
+    built = build(name, version, http=_Unbound(), static_discovery=True, cache_discovery=False,
+                  model=_SplitJsonModel(splitter))
+    return built.activities()
 
 
 class HttpCoreAdapter:
