@@ -4,7 +4,10 @@ Google's quotas are per project per minute and per user per project per minute; 
 answers 429 (or 403 rateLimitExceeded / userRateLimitExceeded, or 503 on the Reports API), which
 HttpCore retries. The buckets below keep a confkit process under the *project* limits so a district
 sweep does not burn retries; the per-user limits are left to the server. Override single buckets
-with ``rate_limits = {"meet_write": 5}`` (requests per second) in the ``[google]`` config.
+with ``rate_limits = {"meet_write": 5}`` (requests per second) in the ``[google]`` config, e.g. for a
+quota lowered in the Cloud console. Every bucket is paced so that no 60 s holds more than its quota
+(:meth:`Rate.within_minute`), as Google counts them: a plain token bucket of n/60 a second would send
+its burst on top.
 
 The Reports API has two limits (notes/google.md §2): 2,400 queries a minute per user per project, and
 only 250 a minute for *filtered* ``activities.list`` queries - any with ``userKey`` other than
@@ -30,19 +33,22 @@ FILTER_PARAMETERS = frozenset({"actorIpAddress", "eventName", "filters", "orgUni
 
 DEFAULT_RATES: dict[str, Rate] = {
     # Meet REST API limits page: reads 6000/min, writes 1000/min, spaces.create 100/min per project.
-    MEET_READ: Rate.per_minute(6000, burst=50),
-    MEET_WRITE: Rate.per_minute(1000, burst=20),
-    MEET_CREATE: Rate.per_minute(100, burst=5),
+    MEET_READ: Rate.within_minute(6000, burst=50),
+    MEET_WRITE: Rate.within_minute(1000, burst=20),
+    MEET_CREATE: Rate.within_minute(100, burst=5),
     # Reports API: 2400 queries/min per user per project; only 250/min for *filtered* activities.list
     # queries (userKey other than all, actorIpAddress, eventName, filters, orgUnitID, groupIdFilter).
-    REPORTS: Rate.per_minute(2400, burst=20),
-    REPORTS_FILTERED: Rate.per_minute(250, burst=5),
+    REPORTS: Rate.within_minute(2400, burst=20),
+    REPORTS_FILTERED: Rate.within_minute(250, burst=5),
     # [U] Calendar, Directory and Cloud Identity publish per-project quotas in the Cloud console only;
     # these are conservative assumptions, not documented numbers.
-    CALENDAR: Rate.per_minute(600, burst=10),
-    DIRECTORY: Rate.per_minute(1500, burst=20),
-    POLICY: Rate.per_minute(300, burst=5),
+    CALENDAR: Rate.within_minute(600, burst=10),
+    DIRECTORY: Rate.within_minute(1500, burst=20),
+    POLICY: Rate.within_minute(300, burst=5),
 }
+
+#: Buckets that are part of another: a filtered Reports query is one of the 2,400 a minute too.
+WITHIN: dict[str, str] = {REPORTS_FILTERED: REPORTS}
 
 _METHOD_BUCKETS: dict[str, str] = {
     "meet.spaces.create": MEET_CREATE,
@@ -91,7 +97,8 @@ def rates_for(overrides: Mapping[str, float] | None = None) -> dict[str, Rate]:
             raise ConfigurationError(
                 f"google: unknown rate-limit bucket {name!r} in rate_limits; use one of {', '.join(sorted(rates))}"
             )
-        rates[key] = Rate(float(per_second), max(1.0, float(per_second)))
+        # Google's quotas are per minute: n a second is paced as n * 60 in any minute, never more.
+        rates[key] = Rate.within_minute(float(per_second) * 60.0, burst=1.0)
     return rates
 
 
@@ -106,6 +113,7 @@ __all__ = [
     "POLICY",
     "REPORTS",
     "REPORTS_FILTERED",
+    "WITHIN",
     "bucket_for",
     "is_filtered_query",
     "rates_for",

@@ -51,7 +51,7 @@ from confkit.providers.google import mapping
 from confkit.providers.google.auth import DelegatedAuth, HttpxAuthRequest, base_credentials, load_service_account_info
 from confkit.providers.google.capabilities import CAPABILITIES
 from confkit.providers.google.errors import PROVIDER, map_error, map_token_error
-from confkit.providers.google.limits import bucket_for, rates_for
+from confkit.providers.google.limits import WITHIN, bucket_for, rates_for
 from confkit.providers.google.mapping import SPACE_CONFIG_OPTION, MeetAuditEvent, MeetingRef
 from confkit.providers.google.scopes import CALLS
 from confkit.providers.google.transport import HttpCoreAdapter, reports_activities, reports_activities_split, service
@@ -99,7 +99,8 @@ class GoogleProvider(Provider):
         self._owns_client = client is None
         self.client = client or httpx.Client()
         self.clock = clock or SystemClock()
-        self.limiter = RateLimiter(rates_for(settings.rate_limits), clock=self.clock)
+        # Filtered Reports queries count against both of Google's limits (notes/google.md §2).
+        self.limiter = RateLimiter(rates_for(settings.rate_limits), clock=self.clock, within=WITHIN)
         self.retry = RetryPolicy(max_attempts=settings.max_retries + 1)
         token_core = HttpCore(
             provider=self.name,
