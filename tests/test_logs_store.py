@@ -138,26 +138,26 @@ def test_a_failing_page_in_a_group_fails_only_its_own_stream(monkeypatch: pytest
     assert {store.checkpoint(k).cursor for k in keys if k != bad} == {"after-stream-0", "after-stream-2"}
 
 
-def test_one_insert_statement_per_page_whatever_its_size(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_page_is_a_few_inserts_of_power_of_two_sizes_and_nothing_is_lost(monkeypatch: pytest.MonkeyPatch) -> None:
     store = LogStore.memory()
     statements: list[int] = []
     real = core._Tx.execute
 
     def counting(self: core._Tx, sql: str, params: Any = ()) -> Any:
         if sql.startswith("INSERT OR IGNORE INTO log_events"):
-            statements.append(len(params))
+            statements.append(len(params) // 9)
         return real(self, sql, params)
 
     monkeypatch.setattr(core._Tx, "execute", counting)
-    for size in (1, 300, 1000):
-        store.commit_page(KEY, [event(n) for n in range(size)], cursor="c", units=(), now=NOW, finished=None,
+    n = 0
+    for size, expected in ((1, [1]), (300, [256, 32, 8, 4]), (1000, [512, 256, 128, 64, 32, 8]),
+                           (2500, [1024, 1024, 256, 128, 64, 4])):  # fmt: skip
+        statements.clear()
+        store.commit_page(KEY, [event(n + i) for i in range(size)], cursor="c", units=(), now=NOW, finished=None,
                           window=WINDOW)
-    assert statements == [9, 2700, 9000]
-    big = [event(n) for n in range(2500)]  # beyond MAX_ROWS_PER_INSERT: split, nothing lost
-    statements.clear()
-    store.commit_page(KEY, big, cursor="d", units=(), now=NOW, finished=None, window=WINDOW)
-    assert sum(statements) == 9 * 2500 and max(statements) <= 9 * store._rows_per_insert
-    assert store.count() == 2500
+        n += size
+        assert statements == expected
+    assert store.count() == n
 
 
 def test_re_committing_a_page_stores_nothing_twice() -> None:

@@ -221,7 +221,7 @@ _EVENT_COLUMNS = ("id", "time", "tenant", "provider", "stream", "category", "act
 MAX_ROWS_PER_INSERT = 1024
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=16)
 def _insert_sql(rows: int) -> str:
     marks = "(" + ",".join("?" * len(_EVENT_COLUMNS)) + ")"
     return f"INSERT OR IGNORE INTO log_events ({', '.join(_EVENT_COLUMNS)}) VALUES " + ",".join([marks] * rows)
@@ -271,7 +271,8 @@ class LogStore:
     def __init__(self, store: Store) -> None:
         self.store = store
         store.migrate(LOGS)
-        self._rows_per_insert = max(1, min(MAX_ROWS_PER_INSERT, store.max_variables // len(_EVENT_COLUMNS)))
+        fit = max(1, min(MAX_ROWS_PER_INSERT, store.max_variables // len(_EVENT_COLUMNS)))
+        self._rows_per_insert = 1 << (fit.bit_length() - 1)  # a power of two (see _insert)
         self._queue: list[_PageWrite] = []
         self._queue_lock = threading.Lock()
 
@@ -584,18 +585,22 @@ class LogStore:
     def _insert(self, tx: Any, flat: list[Any]) -> int:
         """Insert event rows (``flat``: their nine values one after another); returns how many were new.
 
-        All the rows of a page in one ``INSERT`` statement (a page of up to ``MAX_ROWS_PER_INSERT`` rows; pages
-        have a handful of sizes, so the statements stay in the connection's statement cache). CPython's
-        sqlite3 releases the GIL around every ``sqlite3_step``, and getting it back means waiting for the
-        threads that decode the other streams' pages; ``executemany`` steps once per row.
+        Many rows per ``INSERT`` statement, in chunks whose sizes are powers of two (a page of 1,000 rows is
+        six statements): CPython's sqlite3 releases the GIL around every ``sqlite3_step`` and must wait for
+        it again behind the threads decoding other streams' pages, and ``executemany`` steps once per row.
+        Powers of two keep the statements to a dozen texts, prepared once; that also bounds memory, since
+        SQLite keeps a copy of the values last bound to each cached statement (a statement per page size
+        held ~1 MB of event bodies each, 25 MB more peak RSS in the benchmark).
         """
         width = len(_EVENT_COLUMNS)
         rows = len(flat) // width
         most = self._rows_per_insert
         inserted = 0
-        for done in range(0, rows, most):
-            size = min(most, rows - done)
+        done = 0
+        while done < rows:
+            size = min(most, 1 << ((rows - done).bit_length() - 1))
             inserted += tx.execute(_insert_sql(size), flat[done * width:(done + size) * width]).rowcount
+            done += size
         return inserted
 
     # -- gaps, salts, runs -------------------------------------------------------------------------
