@@ -453,9 +453,7 @@ class GoogleProvider(Provider):
         ``nextPageToken``. The audit-log streams (``confkit.providers.google.logs``) resume with it."""
         for data in self._activity_bodies(_activities(), application, start_time, end_time, event_name, page_size,
                                           page_token):
-            items = data.get("items")
-            found = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
-            yield Page(items=found, next_cursor=data.get("nextPageToken") or None)
+            yield Page(items=_activities_of(data), next_cursor=data.get("nextPageToken") or None)
 
     def iter_split_activity_pages(
         self,
@@ -478,9 +476,7 @@ class GoogleProvider(Provider):
                 pairs, fields = data
                 yield [(keys, raw) for keys, raw in pairs], fields.get("nextPageToken") or None
                 continue
-            items = data.get("items")
-            found = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
-            yield [(activity, None) for activity in found], data.get("nextPageToken") or None
+            yield [(activity, None) for activity in _activities_of(data)], data.get("nextPageToken") or None
 
     def _activity_bodies(
         self,
@@ -530,6 +526,12 @@ class GoogleProvider(Provider):
                 )
             seen.add(nxt)
             token = nxt
+
+
+def _activities_of(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The activities of a decoded ``activities.list`` body (what is not an object is left out)."""
+    items = data.get("items")
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
 def _events() -> Any:
