@@ -15,11 +15,13 @@ from confkit.http.ratelimit import Rate
 LIGHT, MEDIUM, HEAVY, RESOURCE_INTENSIVE = "light", "medium", "heavy", "resource_intensive"
 
 # Burst 1: requests are spaced evenly, so no one-second window sees much more than the documented
-# rate (a full second's burst on top of the steady rate made 1-7% of requests answer 429).
+# rate (a full second's burst on top of the steady rate made 1-7% of requests answer 429). The
+# Resource-intensive limit is a number a minute: ``Rate.within_minute`` keeps any 60 s at or under it
+# (a plain bucket of n/60 a second lets its burst through on top: n + 1 in a minute).
 PLAN_RATES: dict[str, dict[str, Rate]] = {
-    "free": {LIGHT: Rate(4), MEDIUM: Rate(2), HEAVY: Rate(1), RESOURCE_INTENSIVE: Rate.per_minute(10)},
-    "pro": {LIGHT: Rate(30), MEDIUM: Rate(20), HEAVY: Rate(10), RESOURCE_INTENSIVE: Rate.per_minute(10)},
-    "business": {LIGHT: Rate(80), MEDIUM: Rate(60), HEAVY: Rate(40), RESOURCE_INTENSIVE: Rate.per_minute(20)},
+    "free": {LIGHT: Rate(4), MEDIUM: Rate(2), HEAVY: Rate(1), RESOURCE_INTENSIVE: Rate.within_minute(10)},
+    "pro": {LIGHT: Rate(30), MEDIUM: Rate(20), HEAVY: Rate(10), RESOURCE_INTENSIVE: Rate.within_minute(10)},
+    "business": {LIGHT: Rate(80), MEDIUM: Rate(60), HEAVY: Rate(40), RESOURCE_INTENSIVE: Rate.within_minute(20)},
 }
 PLAN_ALIASES = {"education": "business", "enterprise": "business", "business_plus": "business", "basic": "free"}
 
