@@ -319,6 +319,44 @@ def test_a_checkpoint_older_than_zoom_keeps_is_reported_as_a_gap(fake: FakeZoom,
     assert {s.key.stream for s in gaps} == {"signins", "operations", "participants"}
 
 
+def test_a_window_left_unfinished_past_the_retention_is_read_from_the_floor(clock: FakeClock) -> None:
+    # The first run backfills from six months back and stops inside that oldest window (the Heavy daily
+    # cap); the next run is days later, when the window begins before what Zoom still serves.
+    fake = FakeZoom(clock=clock)
+    fake.add_user("owner@district.example", first_name="Olive", last_name="Owner")
+    fake.generate_log_traffic(signins=6000, start=START - timedelta(days=182), end=START - timedelta(hours=1))
+    seen = []
+
+    def daily_cap_on_the_second_page(request: httpx.Request, n: int) -> None:
+        if request.url.path.endswith("/report/activities"):
+            seen.append(n)
+            if len(seen) == 2:
+                fake.rate_limit_next("daily", path="/report/activities")
+
+    store = LogStore.memory()
+    key = StreamKey(TENANT, "zoom", "signins")
+
+    def signins(transport: httpx.BaseTransport | None = None) -> list[Any]:
+        return [s for s in zoom(fake, clock, transport).log_streams() if s.name == "signins"]
+
+    first = collector(store, clock).run(signins(Hooked(fake, daily_cap_on_the_second_page)))
+    assert not first.ok
+    left = store.checkpoint(key).window
+    assert left is not None and left.start < START - timedelta(days=175)
+    clock.advance(3 * 86400)  # a weekend before the next scheduled run
+    report = collector(store, clock).run(signins())
+    assert report.ok, report.summary()
+    assert any("past zoom's retention" in note for p in report.streams for note in p.notes)
+    assert store.checkpoint(key).window is None
+    assert [g.reason for g in store.gaps() if g.key == key] == ["unfinished window past the vendor's retention"]
+    floor = signins()[0].earliest(clock.now())
+    served = {signin_event(r, TENANT)["id"] for r in fake.log_records("signins")
+              if datetime.fromisoformat(r["time"].replace("Z", "+00:00")) >= floor + timedelta(days=1)}
+    ids = stored(store)
+    assert len(ids) == len(set(ids)) and served <= set(ids)
+    assert collector(store, clock).run(signins()).ok  # and it stays that way
+
+
 def test_redaction_at_collection_hashes_people_but_keeps_ids_and_domains(fake: FakeZoom, clock: FakeClock) -> None:
     store = LogStore.memory()
     report = collector(store, clock, redact="ip,email").run(zoom(fake, clock).log_streams())

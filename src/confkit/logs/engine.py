@@ -456,16 +456,36 @@ class Collector:
         end = until or now
         floor = stream.earliest(now)
         checkpoint = self.store.checkpoint(key)
-        if checkpoint.window is not None:
+        unfinished = checkpoint.window
+        resume = Resume(checkpoint.cursor, checkpoint.cursor_saved_at, self.store.units(key))
+        if unfinished is not None and unfinished.start < floor:
+            # The window an earlier run stopped in now begins before the vendor's retention (a run days
+            # later): asking for it as it was would be refused every time (Zoom: "Only provide report in
+            # recent 6 months"). What it had not read before the floor is lost; the rest is read anew.
+            lost_until = min(unfinished.end, floor)
+            self.store.note_gap(key, unfinished.start, lost_until, "unfinished window past the vendor's retention",
+                                now)  # fmt: skip
+            progress.notes.append(
+                f"an earlier run stopped inside {unfinished}; what it had not read before "
+                f"{lost_until.isoformat()} is past {key.provider}'s retention and can no longer be collected"
+            )
+            if unfinished.end <= floor:
+                self.store.abandon_window(key)
+                unfinished = None
+            else:
+                unfinished = Window(floor, unfinished.end)
+                self.store.start_window(key, unfinished, checkpoint.window_started_at or now)
+                resume = Resume()
+        if unfinished is not None:
             # An earlier run stopped inside this window: finish it first, from where it stopped.
             progress.windows_total += 1
             self._emit(progress)
             self._window(
                 stream,
                 progress,
-                checkpoint.window,
+                unfinished,
                 started_at=checkpoint.window_started_at or now,
-                resume=Resume(checkpoint.cursor, checkpoint.cursor_saved_at, self.store.units(key)),
+                resume=resume,
                 redactor=redactor,
                 on_events=on_events,
             )
