@@ -357,6 +357,91 @@ def test_a_window_left_unfinished_past_the_retention_is_read_from_the_floor(cloc
     assert collector(store, clock).run(signins()).ok  # and it stays that way
 
 
+# -- what Zoom refuses for one meeting or one host is a gap, not a stream that fails on every run ----------------
+
+PEOPLE = [{"name": "Ann Lee", "user_email": "ann.lee@district.example"}, {"name": "Bo Park", "user_email": "bo@x.example"}]
+
+
+def participant_run(fake: FakeZoom, clock: FakeClock, store: LogStore) -> Any:
+    return collector(store, clock).run([s for s in zoom(fake, clock).log_streams() if s.name == "participants"])
+
+
+def participant_ids(fake: FakeZoom, uuids: set[str]) -> set[str]:
+    return {participant_event(x["participant"], TENANT, meeting_context(x["meeting"], x["host_id"]))["id"]
+            for x in fake.log_records("participants") if x["meeting"]["uuid"] in uuids}  # fmt: skip
+
+
+def test_a_meeting_zoom_will_not_show_is_a_gap_and_every_other_meeting_is_collected(clock: FakeClock) -> None:
+    fake = FakeZoom(clock=clock)
+    fake.add_user("ada@district.example", first_name="Ada", last_name="Adams")
+    fake.add_past_meeting("ada@district.example", start=START - timedelta(days=3), participants=PEOPLE, uuid="good1==")
+    fake.add_past_meeting("ada@district.example", start=START - timedelta(days=60), participants=PEOPLE,
+                          topic="Board meeting", uuid="bad2==")  # fmt: skip
+    # zoom-meeting-api.json, GET /past_meetings/{meetingId}/participants: 400, code 300
+    fake.fail_next(400, {"code": 300, "message": "Cannot access meeting information."}, times=100, path="bad2")
+    store = LogStore.memory()
+    key = StreamKey(TENANT, "zoom", "participants")
+    report = participant_run(fake, clock, store)
+    assert report.ok, report.summary()
+    assert set(stored(store)) == participant_ids(fake, {"good1=="})
+    (gap,) = [g for g in store.gaps() if g.key == key]
+    assert "Board meeting" in gap.reason and "Cannot access meeting information" in gap.reason
+    assert gap.start == START - timedelta(days=60)
+    (progress,) = report.streams
+    assert progress.skipped == 1 and any("Board meeting" in n for n in progress.notes)
+    # the next run neither fails nor asks again (the meeting is done) nor records the gap twice
+    clock.advance(2 * 86400)
+    fake.add_past_meeting("ada@district.example", start=clock.now() - timedelta(hours=5), participants=PEOPLE,
+                          uuid="new3==")  # fmt: skip
+    report = participant_run(fake, clock, store)
+    assert report.ok and set(stored(store)) == participant_ids(fake, {"good1==", "new3=="})
+    assert len([g for g in store.gaps() if g.key == key]) == 1
+
+
+def test_an_account_level_refusal_still_fails_the_stream(clock: FakeClock) -> None:
+    fake = FakeZoom(clock=clock)
+    fake.add_user("ada@district.example", first_name="Ada", last_name="Adams")
+    fake.add_past_meeting("ada@district.example", start=START - timedelta(days=3), participants=PEOPLE)
+    fake.fail_next(400, {"code": 200, "message": "Only available for paid account: fake-account-id"}, times=100,
+                   path="/past_meetings/")  # fmt: skip
+    store = LogStore.memory()
+    report = participant_run(fake, clock, store)
+    assert not report.ok and "paid account" in (report.streams[0].error or "")
+    assert store.gaps() == []
+
+
+def test_a_host_deleted_since_is_a_gap_and_the_other_hosts_are_collected(clock: FakeClock) -> None:
+    fake = FakeZoom(clock=clock)
+    graduate = fake.add_user("grad@district.example", first_name="Gus", last_name="Grad")
+    fake.add_user("ada@district.example", first_name="Ada", last_name="Adams")
+    kept = fake.add_past_meeting("ada@district.example", start=START - timedelta(days=3), participants=PEOPLE)
+    fake.add_past_meeting("grad@district.example", start=START - timedelta(days=2), participants=PEOPLE)
+    del fake.users[graduate["id"]]  # offboarded after hosting: /report/users/{id}/meetings answers 404, 1001
+    store = LogStore.memory()
+    report = participant_run(fake, clock, store)
+    assert report.ok, report.summary()
+    assert set(stored(store)) == participant_ids(fake, {kept["uuid"]})
+    reasons = [g.reason for g in store.gaps()]
+    assert reasons and all(graduate["id"] in r and "no longer exists" in r for r in reasons)
+
+
+def test_a_400_on_a_later_page_that_is_not_about_the_page_token_does_not_restart_the_window(
+    fake: FakeZoom, clock: FakeClock
+) -> None:
+    def refuse_the_second_page(request: httpx.Request, n: int) -> None:
+        if request.url.path.endswith("/report/activities") and request.url.params.get("next_page_token"):
+            # the window's start slid out of the six months while it was being paged
+            fake.fail_next(400, {"code": 300, "message": "Only provide report in recent 6 months"},
+                           path="/report/activities")  # fmt: skip
+
+    store = LogStore.memory()
+    streams = [s for s in zoom(fake, clock, Hooked(fake, refuse_the_second_page)).log_streams() if s.name == "signins"]
+    report = collector(store, clock).run(streams)
+    (progress,) = report.streams
+    assert progress.state == "failed" and "recent 6 months" in (progress.error or "")
+    assert progress.restarts == 0  # was: taken for an expired page token, the window read again 6 times
+
+
 def test_redaction_at_collection_hashes_people_but_keeps_ids_and_domains(fake: FakeZoom, clock: FakeClock) -> None:
     store = LogStore.memory()
     report = collector(store, clock, redact="ip,email").run(zoom(fake, clock).log_streams())

@@ -46,6 +46,7 @@ from confkit.logs.stream import (
     LogPage,
     LogStream,
     Resume,
+    Skipped,
     StreamUnavailableError,
     VendorRecord,
     Window,
@@ -73,6 +74,8 @@ class StreamProgress:
     events_dup: int = 0
     restarts: int = 0
     retries: int = 0
+    #: parts of windows the stream had to skip, recorded as gaps (``LogPage.skipped``)
+    skipped: int = 0
     error: str | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -528,6 +531,23 @@ class Collector:
             if feed is not None:
                 feed.close()
 
+    #: Skipped parts named one by one in a stream's notes; after that, a count (``status`` lists them all).
+    SKIPPED_NOTES = 5
+
+    def _note_skipped(self, progress: StreamProgress, skipped: Sequence[Skipped]) -> None:
+        for part in skipped:
+            progress.skipped += 1
+            log.warning("%s: skipped %s .. %s: %s", progress.key, part.start.isoformat(), part.end.isoformat(),
+                        part.reason)  # fmt: skip
+            if progress.skipped <= self.SKIPPED_NOTES:
+                progress.notes.append(f"skipped (recorded as a gap): {part.reason}")
+        if progress.skipped > self.SKIPPED_NOTES:
+            more = f"and {progress.skipped - self.SKIPPED_NOTES} more skipped (confkit logs status lists the gaps)"
+            if progress.notes and progress.notes[-1].startswith("and ") and "more skipped" in progress.notes[-1]:
+                progress.notes[-1] = more
+            else:
+                progress.notes.append(more)
+
     def _window(
         self,
         stream: LogStream,
@@ -638,7 +658,10 @@ class Collector:
                     window=window,
                     want_new=on_events is not None,
                     records=records,
+                    skipped=page.skipped,
                 )
+                if page.skipped:
+                    self._note_skipped(progress, page.skipped)
                 progress.pages += 1
                 progress.events_new += result.inserted
                 progress.events_dup += result.duplicates

@@ -36,7 +36,7 @@ import orjson
 from confkit.logs.model import format_time, parse_time
 from confkit.logs.raw import RawJSON
 from confkit.logs.raw import text as raw_text
-from confkit.logs.stream import VendorRecord, Window, record_event
+from confkit.logs.stream import Skipped, VendorRecord, Window, record_event
 from confkit.store.core import MEMORY, Migrations, Store, default_path
 
 LOGS = Migrations(
@@ -248,6 +248,14 @@ _FINISH = (
 )
 
 
+#: A gap: one per stream and start; a second gap from the same start widens it and adds its reason.
+_GAP = (
+    "INSERT INTO log_gaps (tenant, provider, stream, gap_start, gap_end, reason, noted_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET gap_end = max(gap_end, excluded.gap_end), reason = CASE "
+    "WHEN instr(reason, excluded.reason) > 0 THEN reason ELSE reason || '; ' || excluded.reason END"
+)
+
+
 @dataclass(eq=False)
 class _PageWrite:
     """One page on its way into the store (see :meth:`LogStore.commit_page`)."""
@@ -260,6 +268,8 @@ class _PageWrite:
     finished: str | None
     window_start: str
     rows: list[Any] = field(default_factory=list)
+    #: (start, end, reason) of what the stream skipped (``LogPage.skipped``), as gaps
+    gaps: tuple[tuple[str, str, str], ...] = ()
     inserted: int = 0
     done: bool = False
     error: BaseException | None = None
@@ -457,18 +467,21 @@ class LogStore:
         window: Window,
         want_new: bool = False,
         records: Sequence[VendorRecord] = (),
+        skipped: Sequence[Skipped] = (),
     ) -> PageResult:
         """Store a page's new events and the stream's position after it, atomically.
 
         ``events`` are normalized event dicts, ``records`` events as vendor records (stored as
         they are, normalized when read). ``finished`` is set on the window's last page: it becomes
         ``done_until`` (never moving backwards) and the window, its cursor and its units are cleared
-        in the same transaction. Deduplication is by the unique ``(time, id)`` index: an event's id
+        in the same transaction, as are the gaps of what the stream ``skipped``. Deduplication is by the
+        unique ``(time, id)`` index: an event's id
         determines its time (both come from the same vendor record), and an index in time order
         keeps inserts local.
         """
         write = _PageWrite(key, len(events) + len(records), cursor, tuple(units), format_time(now),
-                           None if finished is None else format_time(finished), format_time(window.start))
+                           None if finished is None else format_time(finished), format_time(window.start),
+                           gaps=tuple((format_time(g.start), format_time(g.end), g.reason) for g in skipped))
         if want_new:
             # The iterator path: which events are new is read inside the page's own transaction.
             with self.store.transaction() as tx:
@@ -580,6 +593,8 @@ class LogStore:
         else:
             tx.execute(_FINISH, (*where, inserted, dups, write.finished, write.window_start))
             tx.execute("DELETE FROM log_units WHERE tenant = ? AND provider = ? AND stream = ?", where)
+        for start, end, reason in write.gaps:
+            tx.execute(_GAP, (*where, start, end, reason, write.stamp))
         return inserted
 
     def _insert(self, tx: Any, flat: list[Any]) -> int:
@@ -607,12 +622,8 @@ class LogStore:
 
     def note_gap(self, key: StreamKey, start: datetime, end: datetime, reason: str, now: datetime) -> None:
         with self.store.transaction() as tx:
-            tx.execute(
-                "INSERT INTO log_gaps (tenant, provider, stream, gap_start, gap_end, reason, noted_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET gap_end = excluded.gap_end, "
-                "reason = excluded.reason",
-                (key.tenant, key.provider, key.stream, format_time(start), format_time(end), reason, format_time(now)),
-            )
+            tx.execute(_GAP, (key.tenant, key.provider, key.stream, format_time(start), format_time(end), reason,
+                              format_time(now)))  # fmt: skip
 
     def gaps(self) -> list[Gap]:
         rows = self.store.query("SELECT * FROM log_gaps ORDER BY provider, tenant, stream, gap_start")

@@ -19,7 +19,11 @@ Contract of :meth:`LogStream.pages` (see docs/logs.md, "Adding a provider's logs
   ``LogPage.completes``; the collector stores those units with the page and, when the window is
   resumed, ``resume.done(unit)`` tells the stream to skip them.
 * Retry of transient failures happens below (HttpCore) and above (the collector restarts
-  ``pages()`` from the last committed cursor); a stream never swallows errors.
+  ``pages()`` from the last committed cursor); a stream never swallows errors, with one exception:
+  a sub-resource the vendor refuses for good, whatever the credentials (one meeting's participants:
+  "Cannot access meeting information"; a host deleted since), may be marked complete and described
+  in ``LogPage.skipped``. The collector records it as a gap in the page's transaction and reports it,
+  instead of failing the window on every run. Errors of the tenant or the token are never skipped.
 
 Optional, for streams with many events: a page may carry its events as :class:`VendorRecord`
 objects in ``LogPage.records`` instead of (or besides) normalized dicts in ``LogPage.events``: the
@@ -99,15 +103,26 @@ class VendorRecord(NamedTuple):
 Normalizer = Callable[[dict[str, Any], "dict[str, Any] | None", str, str], dict[str, Any]]
 
 
+class Skipped(NamedTuple):
+    """Part of a window a stream could not read and moved past (e.g. one meeting whose participants the
+    vendor refuses: "Cannot access meeting information"), recorded as a gap with the page it comes in."""
+
+    start: datetime
+    end: datetime
+    reason: str
+
+
 @dataclass
 class LogPage:
     """One page of a window: normalized events, where to resume after it, sub-units it finished,
-    and - optionally - events as vendor records normalized when read (see the module docstring)."""
+    - optionally - events as vendor records normalized when read (see the module docstring), and what of
+    the window the stream had to skip (:class:`Skipped`, stored as gaps in the page's transaction)."""
 
     events: Sequence[dict[str, Any]]
     cursor: str | None
     completes: Sequence[str] = ()
     records: Sequence[VendorRecord] = ()
+    skipped: Sequence[Skipped] = ()
 
 
 @dataclass(frozen=True)
@@ -336,6 +351,7 @@ __all__ = [
     "Normalizer",
     "RawRedactor",
     "Resume",
+    "Skipped",
     "StreamUnavailableError",
     "VendorRecord",
     "Window",

@@ -48,7 +48,7 @@ from dateutil.relativedelta import relativedelta
 
 from confkit.errors import InvalidRequestError, NotFoundError
 from confkit.http.ratelimit import Rate, RateLimiter
-from confkit.logs.model import Category, Outcome, format_time, vendor_time
+from confkit.logs.model import Category, Outcome, format_time, parse_time, vendor_time
 from confkit.logs.stream import (
     EMAIL_RE,
     BaseLogStream,
@@ -57,6 +57,7 @@ from confkit.logs.stream import (
     LogStream,
     Normalizer,
     Resume,
+    Skipped,
     VendorRecord,
     Window,
     align_up,
@@ -536,6 +537,23 @@ def meeting_context(item: Mapping[str, Any], host_id: str | None) -> dict[str, A
 # -- HTTP -----------------------------------------------------------------------------------------------
 
 
+def _is_token_error(exc: InvalidRequestError) -> bool:
+    """Whether Zoom's 400 refuses the page token ("300: The next page token is invalid or expired"), not
+    the request (``/past_meetings/{uuid}/participants`` also answers 300 for "Cannot access meeting
+    information", which reading the meeting again would not change)."""
+    if exc.vendor_code is None:
+        return True
+    return str(exc.vendor_code) == "300" and "token" in (exc.message or "").lower()
+
+
+#: Zoom's answers about one past meeting that no later run would change (zoom-meeting-api.json,
+#: ``GET /past_meetings/{meetingId}/participants``): 300 "Cannot access meeting information", 1010 "User
+#: ... not exist or not belong to this account", 12702 "Can not access a meeting a year ago". The
+#: participants stream records the meeting as a gap and goes on; 200 "Only available for paid account"
+#: and every other code are the account's, and fail the stream.
+MEETING_REFUSALS = frozenset({"300", "1010", "12702"})
+
+
 class ZoomLogClient:
     """The log streams' access to one Zoom account: paced requests, counted per rate-limit label."""
 
@@ -565,7 +583,7 @@ class ZoomLogClient:
         try:
             body = self.http.json("GET", path, params=params, bucket=label)
         except InvalidRequestError as exc:
-            if params.get("next_page_token"):
+            if params.get("next_page_token") and _is_token_error(exc):
                 raise CursorExpiredError(
                     f"Zoom refused the page token of {path} ({exc.message}); tokens expire after 15 minutes",
                     provider=PROVIDER,
@@ -713,9 +731,9 @@ class ParticipantStream(ZoomStream):
         params = {"from": first, "to": last}
         readers = max(1, self.readers)
         found: queue.Queue[tuple[str, dict[str, Any]] | None] = queue.Queue(maxsize=DISCOVERY_AHEAD)
-        # (records, the unit they complete or None) | an error | None: a reader is done
-        read: queue.Queue[tuple[list[VendorRecord], str | None] | BaseException | None] = queue.Queue(
-            maxsize=2 * readers
+        # (records, the unit they complete or None, what was skipped) | an error | None: a reader is done
+        read: queue.Queue[tuple[list[VendorRecord], str | None, tuple[Skipped, ...]] | BaseException | None] = (
+            queue.Queue(maxsize=2 * readers)
         )
         stop = threading.Event()  # the consumer is gone: everything ends now
         halt = threading.Event()  # an error: no new meeting is started
@@ -737,12 +755,24 @@ class ParticipantStream(ZoomStream):
                     hosts += [str(u["id"]) for u in users if u.get("id")]
                 for host_id in hosts:
                     path = f"/report/users/{host_id}/meetings"
-                    for items, _ in self.client.pages(path, {**params, "type": "past"}, HEAVY, "meetings"):
-                        for item in items:
-                            unit = f"meeting:{item.get('uuid')}"
-                            if item.get("uuid") and not resume.done(unit) and not put(found, (host_id, item), stop,
-                                                                                           halt):
-                                return
+                    try:
+                        for items, _ in self.client.pages(path, {**params, "type": "past"}, HEAVY, "meetings"):
+                            for item in items:
+                                unit = f"meeting:{item.get('uuid')}"
+                                if item.get("uuid") and not resume.done(unit) and not put(
+                                    found, (host_id, item), stop, halt
+                                ):
+                                    return
+                    except NotFoundError as exc:
+                        if str(exc.vendor_code) != "1001":
+                            raise
+                        # The host was deleted since (a teacher who left): Zoom no longer lists their
+                        # meetings, so their participants in this window cannot be read.
+                        gap = Skipped(window.start, window.end, f"zoom: host {host_id} no longer exists "
+                                      f"({exc.message}); the participants of their meetings in this window "
+                                      "cannot be listed")  # fmt: skip
+                        if not put(read, ([], None, (gap,)), stop):
+                            return
             except BaseException as exc:  # delivered to the consumer
                 put(read, exc, stop)
             finally:
@@ -762,8 +792,9 @@ class ParticipantStream(ZoomStream):
                         return
                     host_id, item = got
                     unit = f"meeting:{item['uuid']}"
-                    for records, complete in self._participants(item["uuid"], meeting_context(item, host_id)):
-                        if not put(read, (records, unit if complete else None), stop):
+                    for records, complete, skipped in self._participants(item["uuid"],
+                                                                          meeting_context(item, host_id)):
+                        if not put(read, (records, unit if complete else None, skipped), stop):
                             return
             except BaseException as exc:  # delivered to the consumer
                 put(read, exc, stop)
@@ -781,6 +812,7 @@ class ParticipantStream(ZoomStream):
             # per meeting would cost more than reading it.
             batch: list[VendorRecord] = []
             done: list[str] = []
+            gaps: list[Skipped] = []
             error: BaseException | None = None
             running = readers
             while running:
@@ -793,18 +825,19 @@ class ParticipantStream(ZoomStream):
                         error = got
                         halt.set()
                     continue
-                records, unit = got
+                records, unit, skipped = got
                 batch += records
+                gaps += skipped
                 if unit is not None:
                     done.append(unit)
                 if len(batch) >= PAGE_SIZE:
-                    yield LogPage((), "participants", completes=done, records=batch)
-                    batch, done = [], []
+                    yield LogPage((), "participants", completes=done, records=batch, skipped=gaps)
+                    batch, done, gaps = [], [], []
             if error is not None:
-                if batch or done:
-                    yield LogPage((), "participants", completes=done, records=batch)
+                if batch or done or gaps:
+                    yield LogPage((), "participants", completes=done, records=batch, skipped=gaps)
                 raise error
-            yield LogPage((), None, completes=done, records=batch)
+            yield LogPage((), None, completes=done, records=batch, skipped=gaps)
         finally:
             stop.set()
             for thread in threads:
@@ -815,18 +848,30 @@ class ParticipantStream(ZoomStream):
                                 pending.get_nowait()
                     thread.join(0.05)
 
-    def _participants(self, uuid: str, context: dict[str, Any]) -> Iterator[tuple[list[VendorRecord], bool]]:
-        """(records, whether the meeting is complete) per page of one instance's participants."""
+    def _participants(self, uuid: str, context: dict[str, Any]
+                      ) -> Iterator[tuple[list[VendorRecord], bool, tuple[Skipped, ...]]]:
+        """(records, whether the meeting is complete, what was skipped) per page of one instance's
+        participants."""
         from confkit.providers.zoom.provider import encode_meeting_id
 
         path = f"/past_meetings/{encode_meeting_id(uuid)}/participants"
         fallback = context.get("start")
         try:
             for items, token in self.client.pages(path, {}, MEDIUM, "participants"):
-                yield [participant_record(item, self.tenant, context, fallback) for item in items], token is None
+                yield [participant_record(item, self.tenant, context, fallback) for item in items], token is None, ()
         except NotFoundError:
             # Zoom no longer has the instance (3001): there is nothing left to collect from it.
-            yield [], True
+            yield [], True, ()
+        except InvalidRequestError as exc:
+            if str(exc.vendor_code) not in MEETING_REFUSALS:
+                raise
+            start = parse_time(context["start"]) if context.get("start") else None
+            end = parse_time(context["end"]) if context.get("end") else None
+            topic = f" ({context['topic']})" if context.get("topic") else ""
+            reason = (f"zoom: the participants of meeting {context.get('id') or '?'}{topic}, instance {uuid}, "
+                      f"cannot be read: {exc.message} (code {exc.vendor_code})")  # fmt: skip
+            moment = start or end or self.client.clock.now()
+            yield [], True, (Skipped(moment, end or moment, reason),)
 
 
 def log_streams(provider: ZoomProvider) -> list[LogStream]:
