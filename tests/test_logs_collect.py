@@ -359,7 +359,8 @@ def test_a_window_left_unfinished_past_the_retention_is_read_from_the_floor(cloc
 
 # -- what Zoom refuses for one meeting or one host is a gap, not a stream that fails on every run ----------------
 
-PEOPLE = [{"name": "Ann Lee", "user_email": "ann.lee@district.example"}, {"name": "Bo Park", "user_email": "bo@x.example"}]
+PEOPLE = [{"name": "Ann Lee", "user_email": "ann.lee@district.example"},
+          {"name": "Bo Park", "user_email": "bo@x.example"}]
 
 
 def participant_run(fake: FakeZoom, clock: FakeClock, store: LogStore) -> Any:

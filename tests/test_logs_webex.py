@@ -902,6 +902,70 @@ def test_a_resumed_participant_window_skips_meetings_already_read(clock: FakeClo
     assert len(ids) == len(set(ids)) and set(ids) == expected
 
 
+def two_classes(clock: FakeClock) -> tuple[FakeWebex, list[dict[str, Any]]]:
+    fake = FakeWebex(clock=clock)
+    fake.add_person(ADMIN, "IT", "Admin", admin=True)
+    fake.add_person("ms.rivera@district.example", "Ana", "Rivera")
+    day = START.replace(hour=9, minute=0) - timedelta(days=1)
+    meetings = [fake.add_ended_meeting("ms.rivera@district.example", start=day + timedelta(hours=n), key=n,
+                                       title=f"Period {n + 1}",
+                                       participants=[{"email": f"s{n}.{k}@district.example"} for k in range(5)])
+                for n in range(2)]  # fmt: skip
+    return fake, meetings
+
+
+def participants_only(fake: FakeWebex, clock: FakeClock, transport: httpx.BaseTransport | None = None) -> list[Any]:
+    return [s for s in webex(fake, clock, transport).log_streams() if s.name == "participants"]
+
+
+def expected_participants(fake: FakeWebex) -> set[str]:
+    return {participant_event(x["participant"], fake.org_id, meeting_context(x["meeting"]))["id"]
+            for x in fake.log_records("participants")}  # fmt: skip
+
+
+def test_a_meeting_not_found_as_the_admin_is_asked_for_its_host(clock: FakeClock) -> None:
+    # Should Webex answer "Meeting not found" to the org's admin for a meeting someone else hosted, the
+    # participants are asked again for the host (hostEmail, webex-meeting.json) before the meeting is given up.
+    fake, _ = two_classes(clock)
+
+    class NotWithoutHost(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path.endswith("/meetingParticipants") and "hostEmail" not in request.url.params:
+                return httpx.Response(404, json={"message": "Meeting not found.", "errors": [
+                    {"description": "Meeting not found."}], "trackingId": "ROUTER_1"})  # fmt: skip
+            return fake.handle_request(request)
+
+    store = LogStore.memory()
+    report = Collector(store, clock=clock).run(participants_only(fake, clock, NotWithoutHost()))
+    assert report.ok and store.gaps() == []
+    assert set(store.ids()) == expected_participants(fake)
+
+
+def test_a_meeting_webex_cannot_find_at_all_is_a_gap_not_silence(clock: FakeClock) -> None:
+    fake, meetings = two_classes(clock)
+    asked: list[str | None] = []
+
+    class Gone(httpx.BaseTransport):  # the first class's participants: not found, as the admin or its host
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.params.get("meetingId") == meetings[0]["id"]:
+                asked.append(request.url.params.get("hostEmail"))
+                return httpx.Response(404, json={"message": "Meeting not found.", "errors": [
+                    {"description": "Meeting not found."}], "trackingId": "ROUTER_2"})  # fmt: skip
+            return fake.handle_request(request)
+
+    store = LogStore.memory()
+    report = Collector(store, clock=clock).run(participants_only(fake, clock, Gone()))
+    assert asked == [None, "ms.rivera@district.example"]
+    assert report.ok, report.summary()
+    (gap,) = store.gaps()
+    assert "Period 1" in gap.reason and "Meeting not found" in gap.reason
+    assert gap.start == START.replace(hour=9, minute=0) - timedelta(days=1)
+    assert report.streams[0].skipped == 1
+    first = {x["participant"]["id"] for x in fake.log_records("participants")
+             if x["meeting"]["id"] == meetings[0]["id"]}  # fmt: skip
+    assert first and len(list(store.ids())) == len(expected_participants(fake)) - len(first)
+
+
 def test_more_instances_than_one_listing_serves_are_listed_in_halves(clock: FakeClock) -> None:
     fake = FakeWebex(clock=clock)
     fake.add_person(ADMIN, "IT", "Admin", admin=True)

@@ -68,6 +68,7 @@ from confkit.logs.stream import (
     Normalizer,
     RawRedactor,
     Resume,
+    Skipped,
     StreamUnavailableError,
     VendorRecord,
     Window,
@@ -914,7 +915,8 @@ class _Listing:
 
 
 #: One page of an instance's participants as read: the items, and whether the instance is now complete.
-_ParticipantPage = tuple[list[dict[str, Any]], bool]
+#: (participants, whether the instance is complete, what of it could not be read)
+_ParticipantPage = tuple[list[dict[str, Any]], bool, tuple[Skipped, ...]]
 
 
 @dataclass
@@ -1101,6 +1103,7 @@ class ParticipantStream(WebexStream):
         held: deque[_Read] = deque()  # started, in listing order
         batch: list[VendorRecord] = []
         completes: list[str] = []
+        gaps: list[Skipped] = []
         here: _Listing | None = None  # the cursor of the next page handed on
         behind = False  # an instance was left incomplete: the cursor stays on its listing page
         error: BaseException | None = None  # the first read that failed, in listing order
@@ -1140,18 +1143,19 @@ class ParticipantStream(WebexStream):
                         break
                     complete = got[1]
                     batch += records
+                    gaps += got[2]
                     if complete:
                         completes.append(read.unit)
                     if len(batch) >= PAGE_EVENTS:
-                        yield LogPage((), (here or read.at).dump(), completes, records=batch)
-                        batch, completes = [], []
+                        yield LogPage((), (here or read.at).dump(), completes, records=batch, skipped=gaps)
+                        batch, completes, gaps = [], [], []
                 behind = behind or not complete
             error = error or unlisted
             if error is not None:
-                if here is not None and (batch or completes):
-                    yield LogPage((), here.dump(), completes, records=batch)
+                if here is not None and (batch or completes or gaps):
+                    yield LogPage((), here.dump(), completes, records=batch, skipped=gaps)
                 raise error
-            yield LogPage((), None, completes, records=batch)
+            yield LogPage((), None, completes, records=batch, skipped=gaps)
         finally:
             reads.close()
             for left in (read, *held) if read is not None else held:
@@ -1198,10 +1202,28 @@ class ParticipantStream(WebexStream):
             params["joinTimeTo"] = _ms(parse_time(end) + JOIN_MARGIN)
         try:
             for page in self.client.pages("/meetingParticipants", params):
-                yield page.items, page.next_url is None
-        except NotFoundError:
-            # Webex no longer has the instance: nothing is left to collect from it.
-            yield [], True
+                yield page.items, page.next_url is None, ()
+            return
+        except NotFoundError as exc:
+            refusal: NotFoundError | InvalidRequestError = exc
+        # "Meeting not found": asked as the org's admin, for the instance's host (``hostEmail``, which the
+        # admin may give for a user of a site they manage), before it is taken for gone.
+        host = item.get("hostEmail")
+        if isinstance(host, str) and host:
+            try:
+                for page in self.client.pages("/meetingParticipants", {**params, "hostEmail": host}):
+                    yield page.items, page.next_url is None, ()
+                return
+            except (NotFoundError, InvalidRequestError) as again:  # e.g. the host's account is gone
+                refusal = again
+        moment = parse_time(start) if start else parse_time(end) if end else None
+        title = f" ({item['title']})" if item.get("title") else ""
+        reason = (f"webex: the participants of meeting instance {item.get('id')}{title} cannot be read: "
+                  f"{refusal.message}")  # fmt: skip
+        if moment is None:
+            yield [], True, ()
+        else:
+            yield [], True, (Skipped(moment, parse_time(end) if end else moment, reason),)
 
     def _records(self, items: list[dict[str, Any]], context: dict[str, Any]) -> list[VendorRecord]:
         """The records of one page of an instance's participants (``external`` looked up as needed)."""
