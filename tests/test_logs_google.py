@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from confkit.errors import ConfigurationError
 from confkit.http.clock import FakeClock
 from confkit.http.ratelimit import Rate, RateLimiter
 from confkit.logs import LogStore, export, fetch, read
@@ -602,7 +603,7 @@ def test_log_streams_of_the_google_provider(fake: FakeGoogle, clock: FakeClock) 
     assert {s.tenant for s in found} == {TENANT}
     assert tenant_of(google(fake, clock, customer_id="C0abc")) == "C0abc"
     assert all(s.overlap == timedelta(hours=12) for s in found)
-    assert found[0].earliest(START) == datetime(2025, 7, 9, 13, tzinfo=UTC)  # 180 days back, inside by 10 min
+    assert found[0].earliest(START) == datetime(2025, 7, 9, 13, tzinfo=UTC)  # 180 days back, an hour inside
 
 
 def test_first_collection_stores_exactly_what_google_serves(fake: FakeGoogle, clock: FakeClock) -> None:
@@ -1347,3 +1348,24 @@ def test_a_web_filter_page_answered_with_200_is_retried_never_taken_for_an_empty
     assert collector(store, clock, retry_base=0).run(streams(google(fake, clock, transport))).ok
     assert transport.blocked == 3
     assert_exact(store, fake)
+
+
+def test_the_configured_customer_is_the_one_whose_reports_are_read(fake: FakeGoogle, clock: FakeClock) -> None:
+    # A reseller's or managing account's admin reads a district's logs: customerId (admin.reports_v1.json)
+    before = len(fake.requests)
+    list(google(fake, clock).iter_activity_pages("meet", start_time=START - timedelta(days=1)))
+    assert all("customerId" not in r.url.params for r in reports(fake, before))  # my_customer: the admin's own
+    before = len(fake.requests)
+    managed = google(fake, clock, customer_id=fake.customer_id)
+    list(managed.iter_activity_pages("meet", start_time=START - timedelta(days=1)))
+    assert {r.url.params.get("customerId") for r in reports(fake, before)} == {fake.customer_id}
+    with pytest.raises(ConfigurationError, match="customer_id"):
+        google(fake, clock, customer_id="district.example")
+
+
+def test_reports_are_asked_for_gzip(fake: FakeGoogle, clock: FakeClock) -> None:
+    # Google compresses only for a User-Agent containing "gzip" besides Accept-Encoding (Performance tips)
+    before = len(fake.requests)
+    list(google(fake, clock).iter_activity_pages("meet", start_time=START - timedelta(days=1)))
+    sent = reports(fake, before)
+    assert sent and all("gzip" in r.headers["user-agent"] and "gzip" in r.headers["accept-encoding"] for r in sent)

@@ -73,8 +73,10 @@ PROVIDER = "google"
 PAGE_SIZE = 1000
 #: What the Reports API serves (``notes/google.md`` §2).
 RETENTION = timedelta(days=180)
-#: A first window starts this far inside the 180 days: Google checks ``startTime`` on arrival.
-RETENTION_MARGIN = timedelta(minutes=10)
+#: A first window starts this far inside the 180 days: Google checks ``startTime`` on every request of
+#: a series ("Start time and end time should be within last 180 days"), and the oldest window of a first
+#: backfill may take many minutes to page through; an hour costs at most that hour of 180-day-old events.
+RETENTION_MARGIN = timedelta(hours=1)
 #: Re-read on every run for late arrivals: Google's audit lag "can go up to a few hours".
 OVERLAP = timedelta(hours=12)
 #: ``APPLICATION_NAME`` values of Meet's admin settings (compared case-insensitively).

@@ -8,6 +8,7 @@ with the narrowest scope that call accepts.
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 import uuid
@@ -17,7 +18,7 @@ from typing import Any, Literal, Self
 
 import httpx
 from googleapiclient.errors import HttpError
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from confkit.capabilities import Operation
 from confkit.config import parse_settings
@@ -73,10 +74,23 @@ class GoogleSettings(BaseModel):
     service_account_file: str | None = Field(default=None, description="Path to the service account's JSON key.")
     service_account_json: SecretStr | None = Field(default=None, description="The JSON key itself.")
     admin_email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="Admin to impersonate.")
-    customer_id: str = Field(default="my_customer", min_length=1)
+    customer_id: str = Field(
+        default="my_customer",
+        description="The Workspace customer: my_customer (the admin's own) or its id, C followed by letters and "
+        "digits (Admin console > Account settings > Customer ID).",
+    )
     send_updates: Literal["all", "externalOnly", "none"] = "none"
     rate_limits: dict[str, float] = Field(default_factory=dict)
     timeout: float = 30.0
+
+    @field_validator("customer_id")
+    @classmethod
+    def _customer(cls, value: str) -> str:
+        # the Reports API's pattern for customerId (admin.reports_v1.json): "C.+|my_customer"
+        if value != "my_customer" and not re.fullmatch(r"C[0-9A-Za-z]+", value):
+            raise ValueError(f"{value!r} is not a customer: use my_customer or the customer id, C followed by "
+                             "letters and digits (Admin console > Account settings > Customer ID)")
+        return value
     max_retries: int = Field(default=4, ge=0)
     conference_wait_seconds: float = Field(default=8.0, ge=0)
 
@@ -478,6 +492,12 @@ class GoogleProvider(Provider):
                 continue
             yield [(activity, None) for activity in _activities_of(data)], data.get("nextPageToken") or None
 
+    def _reports_customer(self) -> str | None:
+        """``customerId`` for the Reports API: the configured customer (a reseller's or a managing
+        account's admin reading a district's logs), none for ``my_customer`` (the admin's own)."""
+        customer = self.settings.customer_id
+        return None if customer == "my_customer" else customer
+
     def _activity_bodies(
         self,
         resource: Any,
@@ -499,6 +519,7 @@ class GoogleProvider(Provider):
             request = resource.list(
                 userKey="all",
                 applicationName=application,
+                customerId=self._reports_customer(),
                 startTime=start,
                 endTime=end,
                 eventName=event_name,

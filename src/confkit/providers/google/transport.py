@@ -19,6 +19,7 @@ into correct URLs, query strings and JSON bodies, and decoding the answers - and
 from __future__ import annotations
 
 import functools
+import importlib.metadata
 import json
 import threading
 from collections.abc import Mapping
@@ -45,6 +46,19 @@ APIS: dict[str, tuple[str, str]] = {
 
 # Request headers googleapiclient sets that httpx computes itself or that carry nothing useful.
 _DROP_HEADERS = frozenset({"content-length", "accept-encoding", "user-agent", "accept", "host"})
+
+
+def _user_agent() -> str:
+    try:
+        version = importlib.metadata.version("confkit")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        version = "dev"
+    return f"confkit/{version} (gzip)"
+
+
+#: Google compresses a response only for a request that accepts gzip (httpx does) *and* whose User-Agent
+#: contains "gzip" (Google's "Performance tips"); a Reports page of 1,000 activities is ~1 MB of JSON.
+USER_AGENT = _user_agent()
 
 _services: dict[str, Any] = {}
 _services_lock = threading.Lock()
@@ -139,6 +153,7 @@ class HttpCoreAdapter:
         connection_type: Any = None,
     ) -> tuple[httplib2.Response, bytes]:
         send_headers = {k: v for k, v in (headers or {}).items() if k.lower() not in _DROP_HEADERS}
+        send_headers["User-Agent"] = USER_AGENT
         content_type = next((v for k, v in send_headers.items() if k.lower() == "content-type"), "")
         payload: Any = None
         form: dict[str, str] | None = None
