@@ -46,8 +46,9 @@ class Auth:
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
-    def invalidate(self) -> None:
+    def invalidate(self, rejected: str | None = None) -> None:
         self.invalidated += 1
+        self.rejected = rejected
         self.token = "t2"
 
 
@@ -131,7 +132,7 @@ def test_401_renews_token_once() -> None:
     auth = Auth()
     h = sequence(httpx.Response(401, json={"message": "expired"}), httpx.Response(200, json={"ok": 1}))
     assert core(h, auth=auth).json("GET", "/x") == {"ok": 1}
-    assert auth.invalidated == 1
+    assert auth.invalidated == 1 and auth.rejected == "Bearer t1"  # told which token was refused
     assert h.seen[1].headers["authorization"] == "Bearer t2"  # type: ignore[attr-defined]
     h2 = sequence(httpx.Response(401, json={"message": "no"}), httpx.Response(401, json={"message": "no"}))
     with pytest.raises(AuthenticationError):
@@ -152,3 +153,26 @@ def test_no_secret_in_logs(caplog: pytest.LogCaptureFixture) -> None:
     h = sequence(httpx.Response(429, headers={"Retry-After": "0"}, json={"message": "m"}), httpx.Response(200, json={}))
     core(h, auth=Auth()).json("GET", "/x", params={"access_token": "SECRET-QUERY"})
     assert "Bearer" not in caplog.text and "SECRET-QUERY" not in caplog.text and "t1" not in caplog.text
+
+
+def test_a_token_renewed_by_another_thread_is_not_thrown_away() -> None:
+    # Several threads get 401 for the same expired token: the first renews it; the others' invalidate
+    # must not throw the new token away (each would renew it again, and the vendor may revoke the last).
+    from confkit.providers.zoom.auth import ZoomTokenAuth
+
+    issued: list[str] = []
+
+    def token_endpoint(request: httpx.Request) -> httpx.Response:
+        issued.append(f"tok{len(issued) + 1}")
+        return httpx.Response(200, json={"access_token": issued[-1], "token_type": "bearer", "expires_in": 3600})
+
+    auth = ZoomTokenAuth(client=httpx.Client(transport=httpx.MockTransport(token_endpoint)),
+                         token_url="https://zoom.example/oauth/token", account_id="a", client_id="c",
+                         client_secret="s", clock=FakeClock())  # fmt: skip
+    first = auth.auth_headers()["Authorization"]  # two threads sent this one
+    auth.invalidate(first)  # the first thread's 401
+    renewed = auth.auth_headers()["Authorization"]
+    auth.invalidate(first)  # the second thread's 401, for the old token
+    assert auth.auth_headers()["Authorization"] == renewed == "Bearer tok2" and issued == ["tok1", "tok2"]
+    auth.invalidate(renewed)
+    assert auth.auth_headers()["Authorization"] == "Bearer tok3"

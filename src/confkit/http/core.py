@@ -45,7 +45,11 @@ class Authenticator(Protocol):
 
     def auth_headers(self) -> dict[str, str]: ...
 
-    def invalidate(self) -> None: ...
+    def invalidate(self, rejected: str | None = None) -> None:
+        """The API refused the ``Authorization`` value ``rejected``: forget that token (the next
+        ``auth_headers`` renews it) - unless it is no longer the current one, renewed meanwhile by another
+        thread whose request was refused too (forgetting the new one would renew it again, and again)."""
+        ...
 
 
 ErrorMapper = Callable[[httpx.Response], APIError]
@@ -146,7 +150,7 @@ class HttpCore:
             )
             if isinstance(error, AuthenticationError) and self.auth is not None and not renewed:
                 renewed = True
-                self.auth.invalidate()
+                self.auth.invalidate(send_headers.get("Authorization"))
                 attempt -= 1  # a token renewal is not a retry
                 continue
             if isinstance(error, RateLimitedError):

@@ -147,9 +147,11 @@ class DelegatedAuth:
                 self.tokens_fetched += 1
             return {"Authorization": f"Bearer {creds.token}"}
 
-    def invalidate(self) -> None:
+    def invalidate(self, rejected: str | None = None) -> None:
         with self._lock:
-            cast(Any, self._credentials).token = None
+            creds = cast(Any, self._credentials)
+            if rejected is None or rejected == f"Bearer {creds.token}":
+                creds.token = None
 
 
 __all__ = ["DEFAULT_TOKEN_URI", "DelegatedAuth", "HttpxAuthRequest", "base_credentials", "load_service_account_info"]

@@ -125,10 +125,11 @@ class RotatingTokenAuth:
                 self._entry = self._renew()
             return {"Authorization": f"Bearer {self._entry['access_token']}"}
 
-    def invalidate(self) -> None:
-        """The API refused the current access token: the next request renews it."""
+    def invalidate(self, rejected: str | None = None) -> None:
+        """The API refused the access token (``rejected``: the header sent; the current one if not given):
+        the next request renews it, unless another thread renewed it meanwhile."""
         with self._lock:
-            if self._entry is not None:
+            if self._entry is not None and (rejected is None or rejected == f"Bearer {self._entry['access_token']}"):
                 self._rejected = self._entry.get("access_token")
                 self._entry = None
 
@@ -309,7 +310,7 @@ class PersonalTokenAuth:
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self._token}"}
 
-    def invalidate(self) -> None:
+    def invalidate(self, rejected: str | None = None) -> None:
         raise AuthenticationError(
             "Webex rejected the personal access token: they last 12 hours; copy a new one from developer.webex.com "
             'or configure an integration (auth = "integration")',

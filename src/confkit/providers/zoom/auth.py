@@ -60,9 +60,10 @@ class ZoomTokenAuth:
             assert self._token is not None
             return {"Authorization": f"Bearer {self._token}"}
 
-    def invalidate(self) -> None:
+    def invalidate(self, rejected: str | None = None) -> None:
         with self._lock:
-            self._token = None
+            if rejected is None or rejected == f"Bearer {self._token}":
+                self._token = None
 
     def _fetch(self) -> None:
         try:
