@@ -426,6 +426,39 @@ def test_a_host_deleted_since_is_a_gap_and_the_other_hosts_are_collected(clock: 
     assert reasons and all(graduate["id"] in r and "no longer exists" in r for r in reasons)
 
 
+def test_webinars_participants_come_from_past_webinars(clock: FakeClock) -> None:
+    # /report/users/{userId}/meetings lists "past meetings and webinars"; a webinar's (type 5, 6, 9) attendees
+    # are GET /past_webinars/{webinarId}/participants (zoom-meeting-api.json) - /past_meetings answers 3001
+    fake = FakeZoom(clock=clock)
+    fake.add_user("board@district.example", first_name="Board", last_name="Clerk")
+    webinar = fake.add_past_meeting("board@district.example", start=START - timedelta(days=4), type=5,
+                                    topic="School board meeting", participants=PEOPLE)  # fmt: skip
+    meeting = fake.add_past_meeting("board@district.example", start=START - timedelta(days=3), participants=PEOPLE)
+    store = LogStore.memory()
+    before = len(fake.requests)
+    report = participant_run(fake, clock, store)
+    assert report.ok and store.gaps() == []
+    assert set(stored(store)) == participant_ids(fake, {webinar["uuid"], meeting["uuid"]})
+    paths = [r.url.path for r in fake.requests[before:] if r.url.path.endswith("/participants")]
+    assert sorted(p.split("/")[2] for p in paths) == ["past_meetings", "past_webinars"]
+
+
+def test_without_the_webinar_scope_webinars_are_gaps_and_meetings_are_collected(clock: FakeClock) -> None:
+    fake = FakeZoom(clock=clock)
+    fake.add_user("board@district.example", first_name="Board", last_name="Clerk")
+    fake.add_past_meeting("board@district.example", start=START - timedelta(days=4), type=5,
+                          topic="School board meeting", participants=PEOPLE)  # fmt: skip
+    meeting = fake.add_past_meeting("board@district.example", start=START - timedelta(days=3), participants=PEOPLE)
+    no_scope = "Invalid access token, does not contain scopes:[webinar:read:admin]."
+    fake.fail_next(400, {"code": 4711, "message": no_scope}, times=10, path="/past_webinars/")
+    store = LogStore.memory()
+    report = participant_run(fake, clock, store)
+    assert report.ok, report.summary()
+    assert set(stored(store)) == participant_ids(fake, {meeting["uuid"]})
+    (gap,) = store.gaps()
+    assert "School board meeting" in gap.reason and "webinar:read:admin" in gap.reason
+
+
 def test_a_400_on_a_later_page_that_is_not_about_the_page_token_does_not_restart_the_window(
     fake: FakeZoom, clock: FakeClock
 ) -> None:

@@ -394,6 +394,9 @@ RECENT_MONTHS_MESSAGE = "Only provide report in recent 6 months"
 ONE_MONTH_MESSAGE = "The date range must not exceed one month."
 FROM_AFTER_TO_MESSAGE = "The from date must not be later than the to date."
 YEAR_AGO_MESSAGE = "Can not access a meeting a year ago."
+#: ``type`` of a webinar instance in ``/report/users/{userId}/meetings`` (zoom-meeting-api.json): 5 a webinar,
+#: 6 recurring without a fixed time, 9 recurring with one. Their participants are ``/past_webinars/...``.
+WEBINAR_TYPES = frozenset({5, 6, 9})
 NO_PERMISSION_MESSAGE = "No permission."
 CLIENT_TYPES = ("Browser", "Windows", "Mac", "iOS", "Android", "Chrome OS")
 CLIENT_VERSIONS = ("5.17.11.34827", "6.0.2.4680", "6.1.0.198", "6.2.5.55719")

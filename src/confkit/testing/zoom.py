@@ -124,6 +124,7 @@ from confkit.testing._zoom_spec import (
     USER_LIST_FIELDS,
     USER_STATUS,
     WEB,
+    WEBINAR_TYPES,
     WRITE_ONLY_SETTINGS,
     YEAR_AGO_MESSAGE,
     default_account_settings,
@@ -1466,7 +1467,7 @@ class FakeZoom(FakeAPI):
     def match(self, request: httpx.Request) -> tuple[Route, dict[str, str]] | None:
         """Routing, plus past-meeting UUIDs with an encoded ``/`` (matched on the raw path, as Zoom does)."""
         found = super().match(request)
-        if found is not None or not request.url.path.startswith("/v2/past_meetings/"):
+        if found is not None or not request.url.path.startswith(("/v2/past_meetings/", "/v2/past_webinars/")):
             return found
         raw = request.url.raw_path.split(b"?", 1)[0].decode("ascii", "replace")
         url = f"{request.url.scheme}://{request.url.host}{raw}"
@@ -1698,13 +1699,16 @@ class FakeZoom(FakeAPI):
             "next_page_token": meta["next_page_token"], "meetings": page,
         })
 
-    def _past_instance(self, call: Call) -> dict[str, Any]:
-        """The instance a ``{meetingId}`` names: a UUID, or a numeric id (its latest instance)."""
-        ref = call.path["meetingId"]
+    def _past_instance(self, call: Call, webinar: bool = False) -> dict[str, Any]:
+        """The instance a ``{meetingId}`` (``{webinarId}``) names: a UUID, or a numeric id (its latest
+        instance). A webinar is not a meeting, nor the other way round: 404, 3001, as for an unknown id."""
+        ref = call.path["webinarId" if webinar else "meetingId"]
+        gone = (404, 3001, "Webinar does not exist." if webinar
+                else "This meeting is not available or ID is not valid.")  # fmt: skip
         if "%" in ref:  # double-encoded (required when the UUID starts with / or contains //)
             ref = unquote(ref)
         elif call.path.get("_raw") and (ref.startswith("/") or "//" in ref):
-            raise zoom_error(404, 3001, "This meeting is not available or ID is not valid.")
+            raise zoom_error(*gone)
         found: dict[str, Any] | None = self.past_meetings.get(ref)
         if found is None and self._bulk is not None:
             index = self._bulk.meeting_index(ref)
@@ -1715,18 +1719,23 @@ class FakeZoom(FakeAPI):
         if found is None and ref.isdigit():
             same = [m for m in self.past_meetings.values() if m["id"] == int(ref)]
             found = max(same, key=lambda m: m["start_time"]) if same else None
-        if found is None or found["end_time"] > iso(self.now()):
-            raise zoom_error(404, 3001, "This meeting is not available or ID is not valid.")
+        if found is None or found["end_time"] > iso(self.now()) or (found.get("type") in WEBINAR_TYPES) != webinar:
+            raise zoom_error(*gone)
         if datetime.fromisoformat(found["start_time"]) < self.now() - timedelta(days=PAST_MEETING_DAYS):
             raise zoom_error(400, 12702, YEAR_AGO_MESSAGE)
         return found
 
+    @route("GET", "/past_webinars/{webinarId}/participants", query=("page_size", "next_page_token"),
+           label=MEDIUM, raw_path=True)
+    def _past_webinar_participants(self, call: Call) -> httpx.Response:
+        return self._past_participants(call, webinar=True)
+
     @route("GET", "/past_meetings/{meetingId}/participants", query=("page_size", "next_page_token"),
            label=MEDIUM, raw_path=True)
-    def _past_participants(self, call: Call) -> httpx.Response:
+    def _past_participants(self, call: Call, webinar: bool = False) -> httpx.Response:
         self._paid()
         self._logs_ready()
-        instance = self._past_instance(call)
+        instance = self._past_instance(call, webinar)
         people = self._participants_of(instance)
         if len(people) < 2:  # "the API doesn't return results if there's only one participant"
             people = []

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 
-from confkit.errors import InvalidRequestError, NotFoundError
+from confkit.errors import AuthenticationError, InvalidRequestError, NotFoundError, PermissionDeniedError
 from confkit.http.ratelimit import Rate, RateLimiter
 from confkit.logs.model import Category, Outcome, format_time, parse_time, vendor_time
 from confkit.logs.stream import (
@@ -552,6 +552,9 @@ def _is_token_error(exc: InvalidRequestError) -> bool:
 #: participants stream records the meeting as a gap and goes on; 200 "Only available for paid account"
 #: and every other code are the account's, and fail the stream.
 MEETING_REFUSALS = frozenset({"300", "1010", "12702"})
+#: ``type`` of a webinar instance in ``/report/users/{userId}/meetings`` (5, 6, 9; zoom-meeting-api.json): its
+#: participants are ``GET /past_webinars/{webinarId}/participants``, not ``/past_meetings/...``.
+WEBINAR_TYPES = frozenset({5, 6, 9})
 
 
 class ZoomLogClient:
@@ -721,7 +724,7 @@ class ParticipantStream(ZoomStream):
     """
 
     name = "participants"
-    description = "participants of past meetings (/past_meetings/{uuid}/participants)"
+    description = "participants of past meetings and webinars (/past_meetings|past_webinars/{uuid}/participants)"
     categories: tuple[Category, ...] = (Category.PARTICIPANT,)
     pii_keys = PII_KEYS["participants"]
     readers = PARTICIPANT_READERS
@@ -792,8 +795,9 @@ class ParticipantStream(ZoomStream):
                         return
                     host_id, item = got
                     unit = f"meeting:{item['uuid']}"
-                    for records, complete, skipped in self._participants(item["uuid"],
-                                                                          meeting_context(item, host_id)):
+                    webinar = item.get("type") in WEBINAR_TYPES
+                    for records, complete, skipped in self._participants(item["uuid"], meeting_context(item, host_id),
+                                                                          webinar=webinar):
                         if not put(read, (records, unit if complete else None, skipped), stop):
                             return
             except BaseException as exc:  # delivered to the consumer
@@ -848,13 +852,14 @@ class ParticipantStream(ZoomStream):
                                 pending.get_nowait()
                     thread.join(0.05)
 
-    def _participants(self, uuid: str, context: dict[str, Any]
+    def _participants(self, uuid: str, context: dict[str, Any], *, webinar: bool = False
                       ) -> Iterator[tuple[list[VendorRecord], bool, tuple[Skipped, ...]]]:
         """(records, whether the meeting is complete, what was skipped) per page of one instance's
-        participants."""
+        participants (a webinar's from ``/past_webinars``, with the scope ``webinar:read:admin``)."""
         from confkit.providers.zoom.provider import encode_meeting_id
 
-        path = f"/past_meetings/{encode_meeting_id(uuid)}/participants"
+        kind = "past_webinars" if webinar else "past_meetings"
+        path = f"/{kind}/{encode_meeting_id(uuid)}/participants"
         fallback = context.get("start")
         try:
             for items, token in self.client.pages(path, {}, MEDIUM, "participants"):
@@ -862,16 +867,26 @@ class ParticipantStream(ZoomStream):
         except NotFoundError:
             # Zoom no longer has the instance (3001): there is nothing left to collect from it.
             yield [], True, ()
+        except (PermissionDeniedError, AuthenticationError) as exc:
+            if not webinar:
+                raise
+            # An app without the webinar scope still collects every meeting; each webinar is a gap that says why.
+            yield [], True, (self._skipped(uuid, context, f"{exc.message}; webinars' participants need the "
+                                                          "scope webinar:read:admin (or webinar:read)"),)  # fmt: skip
         except InvalidRequestError as exc:
             if str(exc.vendor_code) not in MEETING_REFUSALS:
                 raise
-            start = parse_time(context["start"]) if context.get("start") else None
-            end = parse_time(context["end"]) if context.get("end") else None
-            topic = f" ({context['topic']})" if context.get("topic") else ""
-            reason = (f"zoom: the participants of meeting {context.get('id') or '?'}{topic}, instance {uuid}, "
-                      f"cannot be read: {exc.message} (code {exc.vendor_code})")  # fmt: skip
-            moment = start or end or self.client.clock.now()
-            yield [], True, (Skipped(moment, end or moment, reason),)
+            yield [], True, (self._skipped(uuid, context, f"{exc.message} (code {exc.vendor_code})", webinar),)
+
+    def _skipped(self, uuid: str, context: dict[str, Any], why: str, webinar: bool = True) -> Skipped:
+        start = parse_time(context["start"]) if context.get("start") else None
+        end = parse_time(context["end"]) if context.get("end") else None
+        topic = f" ({context['topic']})" if context.get("topic") else ""
+        what = "webinar" if webinar else "meeting"
+        name = f"{what} {context.get('id') or '?'}{topic}, instance {uuid}"
+        reason = f"zoom: the participants of {name} cannot be read: {why}"
+        moment = start or end or self.client.clock.now()
+        return Skipped(moment, end or moment, reason)
 
 
 def log_streams(provider: ZoomProvider) -> list[LogStream]:
