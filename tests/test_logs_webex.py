@@ -1422,3 +1422,25 @@ def test_a_token_that_may_not_read_audit_events_fails_the_security_stream_instea
     (progress,) = report.streams
     assert progress.state == "failed" and not report.ok
     assert progress.error is not None and "audit:events_read" in progress.error and "Full Admin" in progress.error
+
+
+def test_a_list_that_times_out_is_asked_again_with_a_smaller_max(fake: FakeWebex, clock: FakeClock) -> None:
+    # webex-admin.json, 504 on every list: "If your query uses max parameter, please try to reduce it."
+    asked: list[int] = []
+
+    class SlowAtALargeMax(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path.endswith("/admin/securityAudit/events"):
+                size = int(request.url.params.get("max", "0"))
+                asked.append(size)
+                if size > 250:
+                    return httpx.Response(504, json={"message": "Gateway Timeout", "trackingId": "ROUTER_504"})
+            return fake.handle_request(request)
+
+    store = LogStore.memory()
+    streams = [s for s in webex(fake, clock, SlowAtALargeMax()).log_streams() if s.name == "security_audit"]
+    report = Collector(store, clock=clock).run(streams)
+    assert report.ok, report.summary()
+    tenant = fake.org_id
+    assert set(store.ids()) == {security_audit_event(r, tenant)["id"] for r in fake.log_records("security_audit")}
+    assert 1000 in asked and 500 in asked and set(asked[asked.index(250):]) == {250}  # halved, then kept

@@ -106,6 +106,8 @@ JOIN_MARGIN = timedelta(days=1)
 PAGE_EVENTS = 300
 #: Instances whose participants the participants stream reads at the same time (``ParticipantStream.readers``).
 PARTICIPANT_READERS = 4
+#: The smallest ``max`` a list that times out (504) is asked again with (halving from the stream's own).
+MIN_PAGE_MAX = 50
 #: Participant pages of one instance read ahead of the collector, per instance being read.
 PAGES_AHEAD = 4
 #: ``joinedTime``/``leftTime`` of ``1970-01-01T00:00:00.000Z`` (or none) means "not known yet".
@@ -648,6 +650,8 @@ class WebexLogClient:
         self.http = provider.http
         self.settings = provider.settings
         self._lock = threading.Lock()
+        #: the ``max`` a list was reduced to after timing out (504), used for its later windows too
+        self._reduced: dict[str, int] = {}
         self._org: str | None = None
         self._internal: set[str] = set()  # e-mail domains of the org's people
         self._looked_up: dict[str, bool] = {}  # e-mail -> external, for addresses of other domains
@@ -686,20 +690,34 @@ class WebexLogClient:
         return org
 
     def page(self, path: str, params: Mapping[str, Any], cursor: str | None) -> ListPage:
-        """The page at ``cursor`` (a next link), or the first page of ``path`` with ``params``."""
+        """The page at ``cursor`` (a next link), or the first page of ``path`` with ``params``.
+
+        A 504 that outlives HttpCore's retries is asked again with half the ``max`` (down to
+        ``MIN_PAGE_MAX``): Webex's description of every list says "If your query uses max parameter,
+        please try to reduce it"; a year of a big district's sign-ins at 1,000 a page can time out.
+        """
         sent = {k: str(v) for k, v in params.items() if v is not None}
-        if cursor is None:
-            response = self.http.request("GET", path, params=sent, bucket=DEFAULT)
-        else:
+        reduced = self._reduced.get(path)
+        if reduced is not None and sent.get("max", "").isdigit() and int(sent["max"]) > reduced:
+            sent["max"] = str(reduced)
+            if cursor is not None:
+                cursor = str(httpx.URL(cursor).copy_set_param("max", str(reduced)))
+        while True:
             try:
-                response = self.http.request("GET", cursor, bucket=DEFAULT)
-            except InvalidRequestError as exc:
-                raise CursorExpiredError(
-                    f"Webex refused a saved next link of {path} ({exc.message}); reading the window again",
-                    provider=PROVIDER,
-                    status=exc.status,
-                    tracking_id=exc.tracking_id,
-                ) from exc
+                response = self._get(path, sent, cursor)
+                break
+            except UnavailableError as exc:
+                url = httpx.URL(cursor) if cursor is not None else None
+                size = (url.params.get("max") if url is not None else None) or sent.get("max")
+                if exc.status != 504 or size is None or not size.isdigit() or int(size) <= MIN_PAGE_MAX:
+                    raise
+                smaller = str(max(MIN_PAGE_MAX, int(size) // 2))
+                log.info("webex: %s timed out (504) at max=%s; asking for max=%s", path, size, smaller)
+                if url is not None:
+                    cursor = str(url.copy_set_param("max", smaller))
+                sent["max"] = smaller  # and the next links repaired with it
+                with self._lock:
+                    self._reduced[path] = min(int(smaller), self._reduced.get(path, int(smaller)))
         body = _json(response)
         items = body.get("items") if isinstance(body, dict) else None
         found = next_link(response)
@@ -708,6 +726,19 @@ class WebexLogClient:
             next_url=repair_next_url(found, sent, self.settings.base_url) if found else None,
             url=str(response.request.url),
         )
+
+    def _get(self, path: str, sent: dict[str, str], cursor: str | None) -> httpx.Response:
+        if cursor is None:
+            return self.http.request("GET", path, params=sent, bucket=DEFAULT)
+        try:
+            return self.http.request("GET", cursor, bucket=DEFAULT)
+        except InvalidRequestError as exc:
+            raise CursorExpiredError(
+                f"Webex refused a saved next link of {path} ({exc.message}); reading the window again",
+                provider=PROVIDER,
+                status=exc.status,
+                tracking_id=exc.tracking_id,
+            ) from exc
 
     def pages(self, path: str, params: Mapping[str, Any], cursor: str | None = None) -> Iterator[ListPage]:
         """Every page from ``cursor`` (or the first), following next links; a repeated link is an error."""
