@@ -399,6 +399,33 @@ def test_a_meeting_zoom_will_not_show_is_a_gap_and_every_other_meeting_is_collec
     assert len([g for g in store.gaps() if g.key == key]) == 1
 
 
+@pytest.mark.parametrize(("status", "code", "message"), [
+    (400, 1010, "User does not belong to this account."),
+    (404, 1001, "User does not exist: abc."),
+])  # fmt: skip
+def test_a_meeting_whose_host_is_not_in_the_account_is_a_gap(clock: FakeClock, status: int, code: int,
+                                                             message: str) -> None:  # fmt: skip
+    fake = FakeZoom(clock=clock)
+    fake.add_user("ada@district.example", first_name="Ada", last_name="Adams")
+    fake.add_past_meeting("ada@district.example", start=START - timedelta(days=3), participants=PEOPLE, uuid="gone==")
+    fake.fail_next(status, {"code": code, "message": message}, times=10, path="gone")
+    store = LogStore.memory()
+    report = participant_run(fake, clock, store)
+    assert report.ok and stored(store) == []
+    (gap,) = store.gaps()
+    assert message in gap.reason and f"code {code}" in gap.reason
+
+
+def test_a_token_failure_on_a_webinar_is_not_taken_for_a_missing_scope(clock: FakeClock) -> None:
+    fake = FakeZoom(clock=clock)
+    fake.add_user("board@district.example", first_name="Board", last_name="Clerk")
+    fake.add_past_meeting("board@district.example", start=START - timedelta(days=4), type=5, participants=PEOPLE)
+    fake.fail_next(401, {"code": 124, "message": "Invalid access token."}, times=10, path="/past_webinars/")
+    store = LogStore.memory()
+    report = participant_run(fake, clock, store)
+    assert not report.ok and store.gaps() == []  # failed, to be read again next run: not a gap
+
+
 def test_an_account_level_refusal_still_fails_the_stream(clock: FakeClock) -> None:
     fake = FakeZoom(clock=clock)
     fake.add_user("ada@district.example", first_name="Ada", last_name="Adams")

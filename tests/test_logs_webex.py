@@ -1444,3 +1444,24 @@ def test_a_list_that_times_out_is_asked_again_with_a_smaller_max(fake: FakeWebex
     tenant = fake.org_id
     assert set(store.ids()) == {security_audit_event(r, tenant)["id"] for r in fake.log_records("security_audit")}
     assert 1000 in asked and 500 in asked and set(asked[asked.index(250):]) == {250}  # halved, then kept
+
+
+
+def test_a_meeting_refused_for_its_host_is_a_gap_not_a_failed_stream(clock: FakeClock) -> None:
+    # asked again with hostEmail, Webex may refuse (a host on a site this admin does not manage): a gap
+    fake, meetings = two_classes(clock)
+
+    class Refused(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.params.get("meetingId") == meetings[0]["id"]:
+                if "hostEmail" in request.url.params:
+                    return httpx.Response(403, json={"message": "You are not allowed to access this site.",
+                                                     "trackingId": "ROUTER_3"})  # fmt: skip
+                return httpx.Response(404, json={"message": "Meeting not found.", "trackingId": "ROUTER_4"})
+            return fake.handle_request(request)
+
+    store = LogStore.memory()
+    report = Collector(store, clock=clock).run(participants_only(fake, clock, Refused()))
+    assert report.ok, report.summary()
+    (gap,) = store.gaps()
+    assert "not allowed to access this site" in gap.reason

@@ -466,19 +466,21 @@ class Collector:
             # later): asking for it as it was would be refused every time (Zoom: "Only provide report in
             # recent 6 months"). What it had not read before the floor is lost; the rest is read anew.
             lost_until = min(unfinished.end, floor)
-            self.store.note_gap(key, unfinished.start, lost_until, "unfinished window past the vendor's retention",
-                                now)  # fmt: skip
-            progress.notes.append(
-                f"an earlier run stopped inside {unfinished}; what it had not read before "
-                f"{lost_until.isoformat()} is past {key.provider}'s retention and can no longer be collected"
-            )
+            lost_from = max(unfinished.start, checkpoint.done_until or unfinished.start)  # read before: not lost
+            if lost_from < lost_until:
+                self.store.note_gap(key, lost_from, lost_until, "unfinished window past the vendor's retention", now)
+                progress.notes.append(
+                    f"an earlier run stopped inside {unfinished}; what it had not read before "
+                    f"{lost_until.isoformat()} is past {key.provider}'s retention and can no longer be collected"
+                )
             if unfinished.end <= floor:
                 self.store.abandon_window(key)
                 unfinished = None
             else:
+                # read anew from the floor (the cursor names the old bounds); the units it finished stay done
                 unfinished = Window(floor, unfinished.end)
-                self.store.start_window(key, unfinished, checkpoint.window_started_at or now)
-                resume = Resume()
+                self.store.move_window_start(key, floor)
+                resume = Resume(None, None, resume.units)
         if unfinished is not None:
             # An earlier run stopped inside this window: finish it first, from where it stopped.
             progress.windows_total += 1

@@ -251,7 +251,8 @@ _FINISH = (
 #: A gap: one per stream and start; a second gap from the same start widens it and adds its reason.
 _GAP = (
     "INSERT INTO log_gaps (tenant, provider, stream, gap_start, gap_end, reason, noted_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET gap_end = max(gap_end, excluded.gap_end), reason = CASE "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, provider, stream, gap_start) DO UPDATE SET "
+    "gap_end = max(gap_end, excluded.gap_end), noted_at = excluded.noted_at, reason = CASE "
     "WHEN instr(reason, excluded.reason) > 0 THEN reason ELSE reason || '; ' || excluded.reason END"
 )
 
@@ -437,6 +438,16 @@ class LogStore:
             tx.execute(
                 "DELETE FROM log_units WHERE tenant = ? AND provider = ? AND stream = ?",
                 (key.tenant, key.provider, key.stream),
+            )
+
+    def move_window_start(self, key: StreamKey, start: datetime) -> None:
+        """The window being read now begins at ``start`` (it began before the vendor's retention): its
+        cursor, which names the old bounds, is forgotten; the units it finished (meetings, series) stay."""
+        with self.store.transaction() as tx:
+            tx.execute(
+                "UPDATE log_checkpoints SET window_start = ?, cursor = NULL, cursor_saved_at = NULL "
+                "WHERE tenant = ? AND provider = ? AND stream = ?",
+                (_s(start), key.tenant, key.provider, key.stream),
             )
 
     def restart_window(self, key: StreamKey) -> None:

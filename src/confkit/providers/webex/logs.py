@@ -1236,7 +1236,7 @@ class ParticipantStream(WebexStream):
                 yield page.items, page.next_url is None, ()
             return
         except NotFoundError as exc:
-            refusal: NotFoundError | InvalidRequestError = exc
+            refusal: NotFoundError | InvalidRequestError | PermissionDeniedError = exc
         # "Meeting not found": asked as the org's admin, for the instance's host (``hostEmail``, which the
         # admin may give for a user of a site they manage), before it is taken for gone.
         host = item.get("hostEmail")
@@ -1245,16 +1245,15 @@ class ParticipantStream(WebexStream):
                 for page in self.client.pages("/meetingParticipants", {**params, "hostEmail": host}):
                     yield page.items, page.next_url is None, ()
                 return
-            except (NotFoundError, InvalidRequestError) as again:  # e.g. the host's account is gone
+            except (NotFoundError, InvalidRequestError, PermissionDeniedError) as again:
+                # e.g. the host's account is gone, or on a site this admin does not manage (the first
+                # request showed that the token may read participants)
                 refusal = again
-        moment = parse_time(start) if start else parse_time(end) if end else None
+        moment = parse_time(start) if start else parse_time(end) if end else self.client.provider.clock.now()
         title = f" ({item['title']})" if item.get("title") else ""
         reason = (f"webex: the participants of meeting instance {item.get('id')}{title} cannot be read: "
                   f"{refusal.message}")  # fmt: skip
-        if moment is None:
-            yield [], True, ()
-        else:
-            yield [], True, (Skipped(moment, parse_time(end) if end else moment, reason),)
+        yield [], True, (Skipped(moment, parse_time(end) if end else moment, reason),)
 
     def _records(self, items: list[dict[str, Any]], context: dict[str, Any]) -> list[VendorRecord]:
         """The records of one page of an instance's participants (``external`` looked up as needed)."""

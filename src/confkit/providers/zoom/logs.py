@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 
-from confkit.errors import AuthenticationError, InvalidRequestError, NotFoundError, PermissionDeniedError
+from confkit.errors import InvalidRequestError, NotFoundError, PermissionDeniedError
 from confkit.http.ratelimit import Rate, RateLimiter
 from confkit.logs.model import Category, Outcome, format_time, parse_time, vendor_time
 from confkit.logs.stream import (
@@ -864,13 +864,17 @@ class ParticipantStream(ZoomStream):
         try:
             for items, token in self.client.pages(path, {}, MEDIUM, "participants"):
                 yield [participant_record(item, self.tenant, context, fallback) for item in items], token is None, ()
-        except NotFoundError:
-            # Zoom no longer has the instance (3001): there is nothing left to collect from it.
-            yield [], True, ()
-        except (PermissionDeniedError, AuthenticationError) as exc:
+        except NotFoundError as exc:
+            if exc.vendor_code is None or str(exc.vendor_code) == "3001":
+                # Zoom no longer has the instance (3001): there is nothing left to collect from it.
+                yield [], True, ()
+            else:  # 1010 (400) or 1001 (404): "User ... not exist or not belong to this account"
+                yield [], True, (self._skipped(uuid, context, f"{exc.message} (code {exc.vendor_code})", webinar),)
+        except PermissionDeniedError as exc:
             if not webinar:
                 raise
-            # An app without the webinar scope still collects every meeting; each webinar is a gap that says why.
+            # An app without the webinar scope (4700, 4711) or an account without webinars (200) still collects
+            # every meeting; each webinar is a gap that says why. Token and credential failures are not caught.
             yield [], True, (self._skipped(uuid, context, f"{exc.message}; webinars' participants need the "
                                                           "scope webinar:read:admin (or webinar:read)"),)  # fmt: skip
         except InvalidRequestError as exc:
