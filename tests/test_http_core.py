@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from confkit.errors import (
+    APIError,
     AuthenticationError,
     RateLimitedError,
     TransportError,
@@ -176,3 +177,21 @@ def test_a_token_renewed_by_another_thread_is_not_thrown_away() -> None:
     assert auth.auth_headers()["Authorization"] == renewed == "Bearer tok2" and issued == ["tok1", "tok2"]
     auth.invalidate(renewed)
     assert auth.auth_headers()["Authorization"] == "Bearer tok3"
+
+
+def test_a_vendor_message_that_echoes_the_token_does_not_repeat_it() -> None:
+    # a proxy (or a fake) that repeats the request: the token must reach no terminal, log or store
+    auth = Auth()
+    auth.token = "TOKEN-ABC-999"
+    h = sequence(httpx.Response(403, json={"message": "forbidden for Bearer TOKEN-ABC-999 (TOKEN-ABC-999)"}))
+    with pytest.raises(APIError) as caught:
+        core(h, auth=auth).json("GET", "/x")
+    assert "TOKEN-ABC" not in caught.value.one_line() and "TOKEN-ABC" not in str(caught.value.args)
+    assert "forbidden for Bearer ***" in caught.value.one_line()
+
+
+def test_safe_url_drops_a_password() -> None:
+    from confkit.http.errors import safe_url
+
+    assert safe_url("http://user:SECRET-1@127.0.0.1:9/oauth/token") == "http://127.0.0.1:9/oauth/token"
+    assert safe_url("https://zoom.us/oauth/token") == "https://zoom.us/oauth/token"

@@ -123,3 +123,57 @@ def test_bad_input_is_one_line_and_exit_2(runner: CliRunner, args: list[str], ne
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert needle in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["logs", "export", "--sandbox", "--since", "[/b]"], "cannot read the time '[/b]'"),  # not rich markup
+        (["logs", "purge", "--sandbox", "--older-than", "[/x]"], "cannot read the duration '[/x]'"),
+        (["logs", "export", "--sandbox", "--since", "2026-11-20", "--until", "2026-11-01"], "is not after --since"),
+        (["logs", "export", "--sandbox", "-p", "teams"], "unknown provider 'teams'"),
+        (["logs", "export", "--sandbox", "--since", "999999d"], "give a shorter age"),
+        (["logs", "purge", "--sandbox", "--older-than", "0d"], "would delete every event"),
+        (["logs", "purge", "--sandbox", "--older-than", "999999d"], "is too long"),
+        (["logs", "export", "--sandbox", "-o", "."], "is a directory"),
+        (["logs", "export", "--sandbox", "-o", "missing/out.jsonl"], "does not exist"),
+        (["logs", "export", "--sandbox", "-o", "confkit-sandbox.db"], "is the store itself"),
+        (["logs", "export", "--sandbox", "-o", "confkit-sandbox.db-wal"], "is the store itself"),
+    ],
+)
+def test_more_bad_input_is_one_line_and_nothing_is_lost(runner: CliRunner, collected: Path, args: list[str],
+                                                        needle: str) -> None:  # fmt: skip
+    size = collected.stat().st_size
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert needle in result.output and "Traceback" not in result.output and len(result.output.splitlines()) <= 2
+    assert collected.stat().st_size == size  # the store is untouched (was: truncated by -o STORE)
+    status = json.loads(runner.invoke(app, ["logs", "status", "--sandbox", "--json"]).output)
+    assert sum(s["events"] for s in status["streams"]) > 0
+
+
+@pytest.mark.parametrize("command", [["status"], ["export"], ["purge", "--older-than", "180d"]])
+def test_reading_commands_do_not_create_a_store(runner: CliRunner, tmp_path: Path, command: list[str]) -> None:
+    missing = tmp_path / "typo" / "x.db"
+    result = runner.invoke(app, ["logs", *command, "--store", str(missing)])
+    assert result.exit_code == 2 and "no confkit store at" in result.output
+    assert not missing.exists() and not missing.parent.exists()
+
+
+def test_a_file_that_is_not_a_store_is_named_and_left_alone(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "notes.db"
+    bad.write_bytes(b"not a database, just notes\n" * 200)
+    result = runner.invoke(app, ["logs", "status", "--store", str(bad)])
+    assert result.exit_code == 2 and f"cannot use {bad} as a confkit store" in result.output
+    assert bad.read_bytes() == b"not a database, just notes\n" * 200
+
+
+def test_an_export_to_a_file_replaces_it_only_when_complete(runner: CliRunner, collected: Path,
+                                                            tmp_path: Path) -> None:  # fmt: skip
+    out = tmp_path / "events.jsonl"
+    out.write_text("previous export\n")
+    result = runner.invoke(app, ["logs", "export", "--sandbox", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = out.read_text().splitlines()
+    assert lines and all(json.loads(line)["provider"] == "zoom" for line in lines)
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []

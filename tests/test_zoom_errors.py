@@ -118,3 +118,33 @@ def test_non_json_bodies_are_guarded() -> None:
     assert isinstance(err, InvalidRequestError)
     err = map_error(resp(401, {"code": 4711, "message": "does not contain scopes"}))
     assert isinstance(err, PermissionDeniedError)
+
+
+def test_a_token_error_that_echoes_the_credentials_does_not_repeat_them() -> None:
+    import base64
+
+    from confkit.errors import AuthenticationError, TransportError
+    from confkit.http.clock import FakeClock
+    from confkit.providers.zoom.auth import ZoomTokenAuth
+
+    basic = base64.b64encode(b"cid-1:SECRET-XYZ-123").decode()
+
+    def echo(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(401, json={"reason": f"bad credentials cid-1:SECRET-XYZ-123 ({basic})"})
+
+    auth = ZoomTokenAuth(client=httpx.Client(transport=httpx.MockTransport(echo)),
+                         token_url="https://zoom.us/oauth/token", account_id="a", client_id="cid-1",
+                         client_secret="SECRET-XYZ-123", clock=FakeClock())  # fmt: skip
+    with pytest.raises(AuthenticationError) as caught:
+        auth.auth_headers()
+    assert "SECRET-XYZ" not in caught.value.one_line() and basic not in caught.value.one_line()
+
+    def unreachable(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    auth = ZoomTokenAuth(client=httpx.Client(transport=httpx.MockTransport(unreachable)),
+                         token_url="http://user:SECRET-XYZ-123@127.0.0.1:9/oauth/token", account_id="a",
+                         client_id="cid-1", client_secret="s", clock=FakeClock())  # fmt: skip
+    with pytest.raises(TransportError) as failed:
+        auth.auth_headers()
+    assert "SECRET-XYZ" not in failed.value.one_line() and "127.0.0.1:9/oauth/token" in failed.value.one_line()

@@ -25,7 +25,7 @@ request id) so a district can quote it in a support ticket.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Self
 
 RateLimitScope = Literal["per_second", "daily", "concurrent", "unknown"]
 UnsupportedReason = Literal["api_limit", "not_built"]
@@ -49,6 +49,17 @@ class ConfkitError(Exception):
         self.status = status
         self.vendor_code = vendor_code
         self.tracking_id = tracking_id
+
+    def scrub(self, *secrets: str | None) -> Self:
+        """Replace ``secrets`` (a token, a client secret) wherever the vendor's text echoed them, so that
+        they reach no terminal, log or store (a proxy or a fake that repeats the request does that)."""
+        for secret in secrets:
+            if secret and len(secret) >= 4:
+                self.message = self.message.replace(secret, "***")
+                if self.tracking_id:
+                    self.tracking_id = self.tracking_id.replace(secret, "***")
+        self.args = (self.message,)
+        return self
 
     def one_line(self) -> str:
         """The error as one line for a terminal: provider, status, vendor code, message, tracking id."""

@@ -15,6 +15,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 
 from confkit.errors import ConfigurationError, ConfkitError
 from confkit.provider import Provider
@@ -37,7 +38,8 @@ def setup_logging(verbose: bool) -> None:
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    # the message is text, never markup: "[zoom]" or a path with brackets is shown as it is
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
     return typer.Exit(code)
 
 
@@ -74,6 +76,9 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
             raise fail(one_line_validation(exc)) from None
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
+        except OSError as exc:  # a file the user named: not writable, a directory, a full disk ...
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise fail(f"{where}{exc.strerror or exc}") from None
         except Exception as exc:  # a bug: still one line unless CONFKIT_DEBUG is set
             if os.environ.get("CONFKIT_DEBUG"):
                 raise

@@ -10,14 +10,19 @@ default store, or ``$CONFKIT_SANDBOX_STORE``), never the store of real tenants.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from confkit.cli.common import err, guarded, out, session, silence_stdout
 from confkit.cli.options import CONFIG
@@ -29,6 +34,8 @@ from confkit.logs.ops import export as export_events
 from confkit.logs.ops import parse_age, parse_moment, purge, status
 from confkit.logs.store import LogStore, sandbox_path
 from confkit.logs.stream import LogStream
+from confkit.registry import available
+from confkit.store.core import MEMORY, default_path
 
 app = typer.Typer(help="Audit logs of every platform: collect, export, purge, status.", no_args_is_help=True)
 
@@ -42,10 +49,25 @@ REDACT = typer.Option(
 )
 
 
-def _open_store(store: str | None, sandbox: bool) -> LogStore:
+def _store_path(store: str | None, sandbox: bool) -> Path:
     if store is not None:
-        return LogStore.open(store)
-    return LogStore.open(sandbox_path() if sandbox else None)
+        return Path(store).expanduser()
+    return sandbox_path() if sandbox else default_path()
+
+
+def _open_store(store: str | None, sandbox: bool, *, must_exist: bool = False) -> LogStore:
+    """The store; ``must_exist`` for the commands that only read or delete (a typo in ``--store`` must
+    not create an empty store and report 0 events)."""
+    path = _store_path(store, sandbox)
+    if must_exist and str(path) != MEMORY and not path.is_file():
+        hint = "confkit logs collect --sandbox" if sandbox and store is None else "confkit logs collect"
+        raise ConfigurationError(f"no confkit store at {path}: run {hint} first, or name the store with --store")
+    return LogStore.open(path)
+
+
+def _cell(value: object) -> Text:
+    """Table text as it is (vendor messages, paths and ids may hold brackets, which rich reads as markup)."""
+    return Text(str(value))
 
 
 class _ProgressView:
@@ -137,12 +159,29 @@ def collect_cmd(
             )
         view = _ProgressView(show_progress and err.is_terminal)
         collector = Collector(db, redact=redact, on_progress=view.update)
+        # Ctrl-C: the streams finish the page they are on (committed pages are kept), then the command ends
+        # with "interrupted"; a second Ctrl-C does not wait for that: the process ends at once, as a kill
+        # would - safe, since a page and its checkpoint commit together.
+        interrupted = False
+
+        def on_interrupt(signum: int, frame: object) -> None:
+            nonlocal interrupted
+            if interrupted:
+                _abort(signum, frame)
+            interrupted = True
+            collector.stop()
+
+        previous = signal.signal(signal.SIGINT, on_interrupt)
         try:
             with view:
                 report = collector.run(streams, since=start)
         except KeyboardInterrupt:
             collector.stop()
             raise
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        if interrupted:
+            raise KeyboardInterrupt
         failed = not report.ok or bool(broken)
         try:
             _report(db.path, report, skipped, broken, stream)
@@ -153,22 +192,29 @@ def collect_cmd(
             raise typer.Exit(1)
 
 
+def _abort(signum: int, frame: object) -> None:
+    with contextlib.suppress(Exception):
+        err.print("error: interrupted again: stopped at once (what was committed is kept)", highlight=False,
+                  markup=False)  # fmt: skip
+    os._exit(130)
+
+
 def _report(path: str, report: CollectReport, skipped: list[str], broken: list[tuple[str, ConfkitError]],
             stream: list[str] | None) -> None:
     """The table of a collection, and a line per provider without streams or that could not connect."""
-    table = Table(title=f"Collected into {path}", title_justify="left", header_style="bold")
+    table = Table(title=_cell(f"Collected into {path}"), title_justify="left", header_style="bold")
     for heading in ("Stream", "Tenant", "State", "New", "Duplicates", "Windows", "Notes"):
         table.add_column(heading, overflow="fold")
     for p in report.streams:
         notes = "; ".join([*p.notes, *([p.error] if p.error else [])])
-        table.add_row(
-            f"{p.key.provider}/{p.key.stream}", p.key.tenant, p.state, str(p.events_new), str(p.events_dup),
+        table.add_row(*map(_cell, (
+            f"{p.key.provider}/{p.key.stream}", p.key.tenant, p.state, p.events_new, p.events_dup,
             f"{p.windows_done}/{p.windows_total}", notes,
-        )
+        )))  # fmt: skip
     out.print(table)
     for name in skipped:
         err.print(f"note: {name} has no log streams" + (f" named {', '.join(stream)}" if stream else ""),
-                  highlight=False)
+                  highlight=False, markup=False)
     for name, problem in broken:
         err.print(f"error: {name} was not collected: {problem.one_line()}", highlight=False, markup=False)
 
@@ -191,19 +237,54 @@ def export_cmd(
     """Export stored events, oldest first, one per line (CSV: one per row)."""
     first = parse_moment(since) if since else None
     last = parse_moment(until) if until else None
-    with _open_store(store, sandbox) as db:
-        handle = output.open("w", encoding="utf-8", newline="") if output is not None else sys.stdout
-        try:
-            count = export_events(
-                db, fmt, handle, since=first, until=last, providers=provider or (),
-                categories=[c.value for c in category or ()], streams=stream or (), redact=redact,
-            )
-        finally:
-            if output is not None:
-                handle.close()
-            else:
-                handle.flush()
-    err.print(f"exported {count} events as {fmt.value}" + (f" to {output}" if output else ""), highlight=False)
+    if first is not None and last is not None and last <= first:
+        raise ConfigurationError(f"--until {until} is not after --since {since}")
+    known = available()
+    unknown = [p for p in provider or () if p not in known]
+    if unknown:
+        raise ConfigurationError(f"unknown provider {unknown[0]!r}; available providers: {', '.join(known)}")
+    path = _store_path(store, sandbox)
+    if output is not None:
+        target = output.expanduser().resolve()
+        if target in {Path(f"{path}{suffix}").resolve() for suffix in ("", "-wal", "-shm", "-journal")}:
+            raise ConfigurationError(f"--output {output} is the store itself; write the export to another file")
+    with _open_store(store, sandbox, must_exist=True) as db:
+        if output is None:
+            try:
+                count = _export(db, fmt, sys.stdout, first, last, provider, category, stream, redact)
+            finally:
+                sys.stdout.flush()
+        else:
+            count = _export_to_file(output, lambda handle: _export(db, fmt, handle, first, last, provider, category,
+                                                                   stream, redact))  # fmt: skip
+    err.print(f"exported {count} events as {fmt.value}" + (f" to {output}" if output else ""), highlight=False,
+              markup=False)
+
+
+def _export(db: LogStore, fmt: ExportFormat, handle: Any, first: Any, last: Any, provider: list[str] | None,
+            category: list[Category] | None, stream: list[str] | None, redact: str | None) -> int:
+    return export_events(db, fmt, handle, since=first, until=last, providers=provider or (),
+                         categories=[c.value for c in category or ()], streams=stream or (), redact=redact)
+
+
+def _export_to_file(output: Path, write: Any) -> int:
+    """Write into a file beside ``output``, renamed over it when complete: a failed export (a full disk,
+    Ctrl-C) leaves ``output`` as it was. A FIFO or a device is written directly."""
+    if output.exists() and not output.is_file():
+        if output.is_dir():
+            raise ConfigurationError(f"--output {output} is a directory; name a file")
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            return int(write(handle))
+    if not output.parent.is_dir():
+        raise ConfigurationError(f"--output {output}: the directory {output.parent} does not exist")
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            count = int(write(handle))
+        os.replace(partial, output)
+    finally:
+        partial.unlink(missing_ok=True)
+    return count
 
 
 @app.command("purge")
@@ -216,10 +297,17 @@ def purge_cmd(
 ) -> None:
     """Delete stored events older than the retention period (checkpoints are kept)."""
     age = parse_age(older_than)
-    with _open_store(store, sandbox) as db:
+    if age <= timedelta(0):
+        raise ConfigurationError(f"--older-than {older_than} would delete every event; give a retention such as "
+                                 "180d (to delete everything, delete the store file)")  # fmt: skip
+    try:
+        datetime.now(UTC) - age
+    except OverflowError:
+        raise ConfigurationError(f"--older-than {older_than} is too long; give a retention such as 180d") from None
+    with _open_store(store, sandbox, must_exist=True) as db:
         count = purge(db, age, dry_run=dry_run)
     verb = "would delete" if dry_run else "deleted"
-    out.print(f"{verb} {count} events older than {older_than}", highlight=False)
+    out.print(f"{verb} {count} events older than {older_than}", highlight=False, markup=False)
 
 
 @app.command("status")
@@ -230,7 +318,7 @@ def status_cmd(
     sandbox: bool = SANDBOX,
 ) -> None:
     """Checkpoints, last run and event counts per stream."""
-    with _open_store(store, sandbox) as db:
+    with _open_store(store, sandbox, must_exist=True) as db:
         rows = [s.as_dict() for s in status(db)]
         last = db.last_run("collect")
         path = db.path
@@ -241,7 +329,7 @@ def status_cmd(
                                        "finished": last[1].isoformat() if last[1] else None, **last[2]}
         out.print_json(json.dumps(payload))
         return
-    table = Table(title=f"Audit logs in {path}", title_justify="left", header_style="bold")
+    table = Table(title=_cell(f"Audit logs in {path}"), title_justify="left", header_style="bold")
     for heading in ("Stream", "Tenant", "Events", "Oldest", "Newest", "Collected until", "Last run", "Redaction",
                     "Problems"):
         table.add_column(heading, overflow="fold")
@@ -250,10 +338,10 @@ def status_cmd(
         if r["in_progress_window"]:
             problems.append(f"window {r['in_progress_window']} unfinished (resumes next run)")
         problems += [f"gap {g['from']} .. {g['to']}: {g['reason']}" for g in r["gaps"]]
-        table.add_row(
-            f"{r['provider']}/{r['stream']}", r["tenant"], str(r["events"]), _short(r["oldest"]), _short(r["newest"]),
+        table.add_row(*map(_cell, (
+            f"{r['provider']}/{r['stream']}", r["tenant"], r["events"], _short(r["oldest"]), _short(r["newest"]),
             _short(r["collected_until"]), _short(r["last_run"]), r["redaction"] or "", "; ".join(problems),
-        )
+        )))  # fmt: skip
     out.print(table)
     if last is None:
         out.print("no collection has run yet", highlight=False)

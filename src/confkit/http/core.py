@@ -138,6 +138,8 @@ class HttpCore:
                 return response
             response.read()
             error = self.map_error(response)
+            sent_auth = send_headers.get("Authorization", "")
+            error.scrub(sent_auth.partition(" ")[2] or sent_auth)
             self._retry_time_on_our_clock(error, response)
             log.info(
                 "%s %s -> %d (attempt %d, code %s, tracking id %s)",

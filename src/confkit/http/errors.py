@@ -31,6 +31,15 @@ STATUS_CLASSES: dict[int, type[APIError]] = {
 }
 
 
+def safe_url(url: str) -> str:
+    """``url`` for a message: without a user or password in it (``https://user:secret@host/...``)."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError):
+        return "(an unreadable URL)"
+    return str(parsed.copy_with(username=None, password=None)) if parsed.userinfo else url
+
+
 def class_for_status(status: int) -> type[APIError]:
     if status >= 500:
         return UnavailableError

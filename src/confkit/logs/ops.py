@@ -26,16 +26,24 @@ def parse_age(text: str) -> timedelta:
     found = _AGE.match(text or "")
     if not found:
         raise ConfigurationError(f"cannot read the duration {text!r}; write it like 180d, 12h, 4w or 30m")
-    return timedelta(**{_UNITS[found.group(2).lower()]: int(found.group(1))})
+    try:
+        return timedelta(**{_UNITS[found.group(2).lower()]: int(found.group(1))})
+    except OverflowError:
+        raise ConfigurationError(f"the duration {text!r} is too long; at most a few thousand years") from None
 
 
 def parse_moment(text: str, *, now: datetime | None = None) -> datetime:
     """A point in time from the command line: an ISO date or date-time (UTC unless an offset is
     given), or an age such as ``7d`` meaning that long before now."""
     if _AGE.match(text or ""):
-        return (now or datetime.now(UTC)) - parse_age(text)
+        try:
+            return (now or datetime.now(UTC)) - parse_age(text)
+        except OverflowError:
+            raise ConfigurationError(f"{text!r} reaches back before the year 1; give a shorter age") from None
     try:
         return parse_time(text)
+    except OverflowError:
+        raise ConfigurationError(f"the time {text!r} is out of range") from None
     except ValueError:
         raise ConfigurationError(
             f"cannot read the time {text!r}; write a date (2026-01-05), a date-time (2026-01-05T08:00:00Z) "

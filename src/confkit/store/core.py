@@ -93,14 +93,21 @@ class Store:
         self.max_variables: int = self._conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
         self._lock = threading.RLock()
         with self._lock:
-            if self.path != MEMORY:
-                self._wal()
-            self._conn.execute("PRAGMA foreign_keys=ON")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_versions ("
-                " module TEXT PRIMARY KEY, version INTEGER NOT NULL, updated_at TEXT NOT NULL)"
-            )
+            try:
+                if self.path != MEMORY:
+                    self._wal()
+                self._conn.execute("PRAGMA foreign_keys=ON")
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+                self._conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_versions ("
+                    " module TEXT PRIMARY KEY, version INTEGER NOT NULL, updated_at TEXT NOT NULL)"
+                )
+            except sqlite3.DatabaseError as exc:  # not SQLite at all, damaged, or read-only
+                self._conn.close()
+                raise ConfigurationError(
+                    f"cannot use {self.path} as a confkit store ({exc}); name another file with --store or "
+                    "$CONFKIT_STORE"
+                ) from None
         if self.path != MEMORY:
             # SQLite creates -wal and -shm next to the file; keep them private too.
             for suffix in ("-wal", "-shm"):

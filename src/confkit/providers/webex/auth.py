@@ -34,7 +34,7 @@ from authlib.oauth2.client import OAuth2Client
 
 from confkit.errors import AuthenticationError, ConfigurationError, TransportError
 from confkit.http.clock import Clock
-from confkit.http.errors import json_body
+from confkit.http.errors import json_body, safe_url
 from confkit.http.oauth import HttpxClientAuth
 from confkit.providers.webex.errors import map_error, tracking_id
 from confkit.providers.webex.wire import WebexToken
@@ -192,7 +192,8 @@ class RotatingTokenAuth:
             token: dict[str, Any] = self._oauth.refresh_token(self._token_url, refresh_token=refresh_token)
         except httpx.TransportError as exc:
             raise TransportError(
-                f"cannot reach the Webex token endpoint {self._token_url}: {type(exc).__name__}", provider=PROVIDER
+                f"cannot reach the Webex token endpoint {safe_url(self._token_url)}: {type(exc).__name__}",
+                provider=PROVIDER,
             ) from None
         parsed = WebexToken.model_validate({k: v for k, v in token.items() if k != "expires_at"})
         if not parsed.access_token:
@@ -257,7 +258,8 @@ class RotatingTokenAuth:
                 vendor_code=str(error),
                 tracking_id=tracking_id(response, body),
             )
-        mapped = map_error(response, now=self._clock.now())
+        secret = getattr(self._oauth, "client_secret", None)
+        mapped = map_error(response, now=self._clock.now()).scrub(secret)
         if mapped.status in (400, 401, 403):
             raise AuthenticationError(
                 f"Webex refused the token request: {mapped.message}",

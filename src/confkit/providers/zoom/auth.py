@@ -8,6 +8,7 @@ before expiry, and renewed once when an API call answers 401 / code 124.
 
 from __future__ import annotations
 
+import base64
 import threading
 from typing import Any
 
@@ -16,7 +17,7 @@ from authlib.oauth2.client import OAuth2Client
 
 from confkit.errors import AuthenticationError, TransportError
 from confkit.http.clock import Clock
-from confkit.http.errors import json_body
+from confkit.http.errors import json_body, safe_url
 from confkit.http.oauth import HttpxClientAuth
 
 
@@ -46,6 +47,8 @@ class ZoomTokenAuth:
         self._oauth.register_compliance_hook("access_token_response", self._check_response)
         self._token_url = token_url
         self._account_id = account_id
+        self._secret = client_secret
+        self._basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
         self._clock = clock
         self._leeway = leeway
         self._lock = threading.Lock()
@@ -72,7 +75,8 @@ class ZoomTokenAuth:
             )
         except httpx.TransportError as exc:
             raise TransportError(
-                f"cannot reach the Zoom token endpoint {self._token_url}: {type(exc).__name__}", provider="zoom"
+                f"cannot reach the Zoom token endpoint {safe_url(self._token_url)}: {type(exc).__name__}",
+                provider="zoom",
             ) from None
         access = token.get("access_token")
         if not isinstance(access, str) or not access:
@@ -93,5 +97,5 @@ class ZoomTokenAuth:
                 status=response.status_code,
                 vendor_code=str(error) if error else None,
                 tracking_id=response.headers.get("x-zm-trackingid"),
-            )
+            ).scrub(self._secret, self._basic)
         return response
