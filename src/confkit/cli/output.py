@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 
 class Format(StrEnum):
@@ -64,7 +65,7 @@ def render(
     for _, heading in columns:
         table.add_column(heading, overflow="fold")
     for row in rows:
-        table.add_row(*[_cell(row.get(key)) for key, _ in columns])
+        table.add_row(*[Text(_cell(row.get(key))) for key, _ in columns])  # text as it is, never markup
         count += 1
     console.print(table)
     return count

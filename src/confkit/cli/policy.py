@@ -20,6 +20,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from confkit.capabilities import Control
 from confkit.cli.common import err, guarded, out
@@ -217,7 +218,7 @@ def capabilities(
         with output.open("w", encoding="utf-8") as fh:
             Console(file=fh, width=160).print(table)
     for name, why in matrix.skipped.items():
-        err.print(f"skipped {name}: {why}", highlight=False)
+        err.print(f"skipped {name}: {why}", highlight=False, markup=False)
 
 
 @guarded
@@ -252,7 +253,7 @@ def audit(
         with output.open("w", encoding="utf-8") as fh:
             _print_audit(Console(file=fh, width=200), report, limit)
     for problem in report.errors:
-        err.print(f"[bold red]error:[/] {problem}", highlight=False)
+        err.print(f"[bold red]error:[/] {escape(str(problem))}", highlight=False)
     raise typer.Exit(report.exit_code(strict=strict))
 
 
@@ -290,7 +291,7 @@ def enforce(
         runs = EnforceStore(s.store)
         planned = engine.plan(conns, chosen, store=runs, workers=workers, clock=s.clock)
         for problem in planned.audit.errors:
-            err.print(f"[bold red]error:[/] {problem}", highlight=False)
+            err.print(f"[bold red]error:[/] {escape(str(problem))}", highlight=False)
         if not do_apply:
             if fmt is PlanFormat.JSON:
                 _emit(planned.model_dump_json(indent=2, exclude={"audit", "policy"}) + "\n", None)
